@@ -1,0 +1,160 @@
+package org.sigmavrate.dataset;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.sigmavrate.domain.flight.Flight;
+import org.sigmavrate.domain.flight.FlightSegmenter;
+import org.sigmavrate.domain.flight.RejectionLedger;
+import org.sigmavrate.domain.flight.ReportCleaner;
+import org.sigmavrate.domain.flight.VerticalRateDeriver;
+import org.sigmavrate.domain.grid.Channel;
+import org.sigmavrate.domain.grid.GridPlacer;
+import org.sigmavrate.domain.grid.GriddedFlight;
+import org.sigmavrate.domain.grid.WindowCutter;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.ingest.ReadProblem;
+import org.sigmavrate.ingest.ReadResult;
+import org.sigmavrate.ingest.UnreadableFileException;
+
+/**
+ * Turns recorded flights into training windows: read each file, segment into flights, clean, place on the grid,
+ * cut windows, split by flight. Files are processed one at a time so memory holds windows, not reports.
+ */
+public final class DatasetBuilder {
+    private final Spec spec;
+    private final DatasetOptions options;
+    private final FileSource source;
+    private final PrintStream progress;
+
+    private final RejectionLedger rejections = new RejectionLedger();
+    private final Map<String, Long> readerProblems = new TreeMap<>();
+    private final Map<String, SourceCounts> perSource = new TreeMap<>();
+    private final List<InputFileRecord> inputs = new ArrayList<>();
+    private final Map<Split, SplitBuffer> buffers = new EnumMap<>(Split.class);
+    private final Map<Split, Long> flightsPerSplit = new EnumMap<>(Split.class);
+    private final List<Flight> testFlights = new ArrayList<>();
+    private final List<String> problemExamples = new ArrayList<>();
+
+    public DatasetBuilder(Spec spec, DatasetOptions options, FileSource source, PrintStream progress) {
+        this.spec = spec;
+        this.options = options;
+        this.source = source;
+        this.progress = progress;
+        for (Split split : Split.values()) {
+            buffers.put(split, new SplitBuffer(split, spec.tokenizer(), spec.grid().windowSteps()));
+        }
+    }
+
+    public DatasetResult build(List<Path> files) {
+        FlightSegmenter segmenter = new FlightSegmenter(options.maxGapMillis(),
+                new ReportCleaner(spec.limits(Channel.VERTICAL_RATE), spec.limits(Channel.ALTITUDE)),
+                VerticalRateDeriver.standard());
+        GridPlacer placer = new GridPlacer(spec.grid());
+        WindowCutter cutter = new WindowCutter(spec.grid().windowSteps(), options.stride(), options.minRateCoverage());
+        FlightSplitter splitter = new FlightSplitter(options.seed(), options.valFraction(), options.testFraction());
+        long started = System.nanoTime();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            String digest = sha256(file);
+            ReadResult result;
+            try {
+                result = source.read(file);
+            } catch (UnreadableFileException e) {
+                progress.printf("[%d/%d] ERROR %s%n", i + 1, files.size(), e.getMessage());
+                inputs.add(new InputFileRecord(file.toString(), digest, null, 0, 0, 0, e.getMessage()));
+                continue;
+            }
+            for (ReadProblem problem : result.problems()) {
+                readerProblems.merge(problem.reason(), 1L, Long::sum);
+                if (problemExamples.size() < 20) {
+                    problemExamples.add(problem.toString());
+                }
+            }
+            inputs.add(new InputFileRecord(file.toString(), digest, result.format().name(), result.records(),
+                    result.reports().size(), result.problems().size(), null));
+            List<Flight> flights = segmenter.segment(result.reports(), rejections);
+            long windows = 0;
+            for (Flight flight : flights) {
+                Split split = splitter.splitOf(flight.id());
+                SourceCounts counts = perSource.computeIfAbsent(flight.dataSource(), s -> new SourceCounts());
+                counts.flights++;
+                counts.points += flight.reports().size();
+                flightsPerSplit.merge(split, 1L, Long::sum);
+                if (split == Split.TEST) {
+                    testFlights.add(flight);
+                }
+                for (GriddedFlight window : cutter.cut(placer.place(flight))) {
+                    buffers.get(split).add(window);
+                    counts.windows.merge(split, 1L, Long::sum);
+                    windows++;
+                }
+            }
+            progress.printf("[%d/%d] %s: %s, %d records, %d reports, %d skipped, %d flights, %d windows (%.1f s)%n",
+                    i + 1, files.size(), file, result.format(), result.records(), result.reports().size(),
+                    result.problems().size(), flights.size(), windows, (System.nanoTime() - started) / 1e9);
+        }
+        return new DatasetResult(this);
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    Spec spec() {
+        return spec;
+    }
+
+    DatasetOptions options() {
+        return options;
+    }
+
+    RejectionLedger rejections() {
+        return rejections;
+    }
+
+    Map<String, Long> readerProblems() {
+        return readerProblems;
+    }
+
+    Map<String, SourceCounts> perSource() {
+        return perSource;
+    }
+
+    List<InputFileRecord> inputs() {
+        return inputs;
+    }
+
+    Map<Split, SplitBuffer> buffers() {
+        return buffers;
+    }
+
+    Map<Split, Long> flightsPerSplit() {
+        return flightsPerSplit;
+    }
+
+    List<Flight> testFlights() {
+        return testFlights;
+    }
+
+    List<String> problemExamples() {
+        return problemExamples;
+    }
+}

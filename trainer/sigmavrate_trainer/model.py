@@ -1,0 +1,273 @@
+"""sigma-GPT: a decoder-only transformer over randomly ordered sequences (Pannatier, Courdier, Fleuret
+2024, arXiv 2404.09562), written from the paper's description for the sigma-vrate grid.
+
+Interface (the same in PyTorch and in the exported ONNX graph)::
+
+    logits = model(tokens, pos_in, pos_out, attn_mask)
+    tokens    int64 [B, L]   token held by each input step (token 0 = BOS on the first step)
+    pos_in    int64 [B, L]   grid position of the token the step holds (0..127; 128 = start position of BOS)
+    pos_out   int64 [B, L]   grid position of the token the step must predict (0..127)
+    attn_mask bool  [B, L, L] attn_mask[b, i, j] = True  <=>  step i may attend to step j
+    logits    float [B, L, V] raw logits over the whole vocabulary; the caller restricts them to the vocab
+                              block of the channel pos_out % 2 (and never BOS) -- see `restrict_to_block`.
+
+Design choices
+--------------
+* Double positional encoding: two LEARNED tables, one for pos_in (129 rows: 128 grid positions plus the
+  start position) and one for pos_out (129 rows; row 128 is only used by padding), each d_model/2 wide.
+  The two half-width vectors are concatenated into one d_model vector and added to the token embedding,
+  so "where the token I hold sits" and "where the token I must predict sits" live in disjoint
+  subspaces. Learned tables (rather than sinusoids) because the grid is small and fixed (128 positions)
+  and the position has structure a table learns easily (step = p // 2, channel = p % 2).
+* Value features: every token also carries a fixed (non-trainable) representative value from the spec,
+  normalised per channel (rate / 1000, altitude / 10000). sin/cos Fourier features of that value, the
+  raw value and the channel one-hot go, per channel, through one small linear layer whose output is
+  added to the learned token embedding. Neighbouring bins therefore start with similar embeddings and
+  the model sees values continuously, while the ONNX interface stays tokens-only (the value tables
+  are constant buffers inside the graph).
+* Output head tied to the same table (learned embedding + value projection) plus a per-token bias, so
+  neighbouring bins get correlated logits (smooth densities, sensible mass on rarely seen bins).
+* Pre-LN blocks, multi-head attention written by hand (matmul + masked softmax; masked scores are
+  filled with the dtype's most negative finite value, so even a fully masked row cannot produce NaN).
+  Under torch >= 2 `use_sdpa=True` may switch training to F.scaled_dot_product_attention
+  (same semantics); export always uses the hand-written path.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Dict, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class SigmaGPTConfig:
+    vocab_size: int = 2285
+    n_positions: int = 128        # grid positions 0..n_positions-1
+    start_position: int = 128     # pos_in of the BOS step
+    n_channels: int = 2
+    n_layer: int = 4
+    n_head: int = 4
+    d_model: int = 128
+    mlp_ratio: int = 4
+    dropout: float = 0.0
+    bias: bool = True
+    value_features: bool = True
+    n_fourier: int = 16           # frequencies per channel (sin + cos each)
+    fourier_min: float = 0.05     # cycles per normalised unit (rate: per 1000 ft/min, alt: per 10000 ft)
+    fourier_max: float = 64.0
+    tie_embeddings: bool = True
+    use_sdpa: bool = False        # torch>=2 only, training speed; export always uses the manual path
+
+    def to_dict(self) -> Dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: Dict) -> "SigmaGPTConfig":
+        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+SIZES = {
+    "tiny": dict(n_layer=2, n_head=2, d_model=64),
+    "small": dict(n_layer=4, n_head=4, d_model=128),   # default shipped size (~1.1 M parameters)
+    "medium": dict(n_layer=6, n_head=4, d_model=160),  # ~2.3 M parameters
+}
+
+
+class CausalSelfAttention(nn.Module):
+    """Multi-head attention with an explicit [B, L, L] mask (True = may attend)."""
+
+    def __init__(self, cfg: SigmaGPTConfig):
+        super().__init__()
+        assert cfg.d_model % cfg.n_head == 0
+        self.n_head = cfg.n_head
+        self.head_dim = cfg.d_model // cfg.n_head
+        self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model, bias=cfg.bias)
+        self.proj = nn.Linear(cfg.d_model, cfg.d_model, bias=cfg.bias)
+        self.attn_drop = nn.Dropout(cfg.dropout)
+        self.resid_drop = nn.Dropout(cfg.dropout)
+        self.dropout = cfg.dropout
+        self.use_sdpa = cfg.use_sdpa and hasattr(F, "scaled_dot_product_attention")
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        B, L, D = x.shape
+        q, k, v = self.qkv(x).split(D, dim=2)
+        q = q.reshape(B, L, self.n_head, self.head_dim).transpose(1, 2)  # [B, H, L, hd]
+        k = k.reshape(B, L, self.n_head, self.head_dim).transpose(1, 2)
+        v = v.reshape(B, L, self.n_head, self.head_dim).transpose(1, 2)
+        m = mask.unsqueeze(1)  # [B, 1, L, L]
+        if self.use_sdpa and not torch.jit.is_tracing():
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=m,
+                                               dropout_p=self.dropout if self.training else 0.0)
+        else:
+            att = torch.matmul(q, k.transpose(-2, -1)) * (1.0 / math.sqrt(self.head_dim))
+            att = att.masked_fill(~m, torch.finfo(att.dtype).min)
+            att = torch.softmax(att, dim=-1)
+            att = self.attn_drop(att)
+            y = torch.matmul(att, v)
+        y = y.transpose(1, 2).reshape(B, L, D)
+        return self.resid_drop(self.proj(y))
+
+
+class MLP(nn.Module):
+    def __init__(self, cfg: SigmaGPTConfig):
+        super().__init__()
+        self.fc = nn.Linear(cfg.d_model, cfg.mlp_ratio * cfg.d_model, bias=cfg.bias)
+        self.act = nn.GELU()
+        self.proj = nn.Linear(cfg.mlp_ratio * cfg.d_model, cfg.d_model, bias=cfg.bias)
+        self.drop = nn.Dropout(cfg.dropout)
+
+    def forward(self, x):
+        return self.drop(self.proj(self.act(self.fc(x))))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg: SigmaGPTConfig):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(cfg.d_model)
+        self.attn = CausalSelfAttention(cfg)
+        self.ln2 = nn.LayerNorm(cfg.d_model)
+        self.mlp = MLP(cfg)
+
+    def forward(self, x, mask):
+        x = x + self.attn(self.ln1(x), mask)
+        x = x + self.mlp(self.ln2(x))
+        return x
+
+
+def value_feature_table(token_value: np.ndarray, token_channel: np.ndarray, cfg: SigmaGPTConfig) -> np.ndarray:
+    """Fixed per-token features [V, F]: for each channel c, a slot holding (v, sin(2 pi f v), cos(2 pi f v))
+    that is non-zero only for tokens of channel c; then a one-hot of (BOS, channel 0, channel 1, ...)."""
+    V = len(token_value)
+    freqs = np.geomspace(cfg.fourier_min, cfg.fourier_max, cfg.n_fourier)
+    per = 1 + 2 * cfg.n_fourier
+    feats = np.zeros((V, cfg.n_channels * per + cfg.n_channels + 1), dtype=np.float64)
+    ang = 2.0 * np.pi * token_value[:, None] * freqs[None, :]
+    slot = np.concatenate([token_value[:, None], np.sin(ang), np.cos(ang)], axis=1)
+    for c in range(cfg.n_channels):
+        sel = token_channel == c
+        feats[sel, c * per:(c + 1) * per] = slot[sel]
+    onehot_col = cfg.n_channels * per + (token_channel + 1)
+    feats[np.arange(V), onehot_col] = 1.0
+    return feats.astype(np.float32)
+
+
+class SigmaGPT(nn.Module):
+    def __init__(self, cfg: SigmaGPTConfig, token_value: Optional[np.ndarray] = None,
+                 token_channel: Optional[np.ndarray] = None):
+        """token_value: normalised representative value per token [V] (see Spec.token_value_normalized);
+        token_channel: channel per token [V] (-1 for BOS). Both are stored as buffers (saved in the
+        state dict, constant in the ONNX graph)."""
+        super().__init__()
+        assert cfg.d_model % 2 == 0
+        self.cfg = cfg
+        V, D = cfg.vocab_size, cfg.d_model
+        self.tok_emb = nn.Embedding(V, D)
+        self.pos_in_emb = nn.Embedding(cfg.start_position + 1, D // 2)
+        self.pos_out_emb = nn.Embedding(cfg.n_positions + 1, D // 2)
+        if cfg.value_features:
+            if token_value is None:
+                token_value = np.zeros(V)
+            if token_channel is None:
+                token_channel = np.full(V, -1)
+            feats = value_feature_table(np.asarray(token_value, np.float64), np.asarray(token_channel, np.int64), cfg)
+            self.register_buffer("value_feats", torch.from_numpy(feats))
+            self.value_proj = nn.Linear(feats.shape[1], D, bias=False)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
+        self.ln_f = nn.LayerNorm(D)
+        if not cfg.tie_embeddings:
+            self.out_emb = nn.Linear(D, V, bias=False)
+        self.out_bias = nn.Parameter(torch.zeros(V))
+        self.apply(self._init_weights)
+        for name, p in self.named_parameters():
+            if name.endswith("proj.weight") and "value_proj" not in name:
+                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * cfg.n_layer))
+
+    @staticmethod
+    def _init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, mean=0.0, std=0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.Embedding):
+            nn.init.normal_(m.weight, mean=0.0, std=0.02)
+
+    @classmethod
+    def from_spec(cls, cfg: SigmaGPTConfig, spec) -> "SigmaGPT":
+        cfg.vocab_size = spec.vocab_size
+        cfg.n_positions = spec.n_positions
+        cfg.start_position = spec.start_position
+        cfg.n_channels = spec.n_channels
+        return cls(cfg, spec.token_value_normalized(), spec.token_channel)
+
+    def num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def set_sdpa(self, on: bool):
+        for b in self.blocks:
+            b.attn.use_sdpa = bool(on) and hasattr(F, "scaled_dot_product_attention")
+
+    def embedding_table(self) -> torch.Tensor:
+        """[V, D]: learned token embedding plus the projection of the fixed value features."""
+        w = self.tok_emb.weight
+        if self.cfg.value_features:
+            w = w + self.value_proj(self.value_feats)
+        return w
+
+    def forward(self, tokens: torch.Tensor, pos_in: torch.Tensor, pos_out: torch.Tensor,
+                attn_mask: torch.Tensor) -> torch.Tensor:
+        if attn_mask.dtype != torch.bool:
+            attn_mask = attn_mask > 0.5
+        table = self.embedding_table()
+        x = F.embedding(tokens, table)
+        pos = torch.cat([self.pos_in_emb(pos_in), self.pos_out_emb(pos_out)], dim=-1)
+        x = self.drop(x + pos)
+        for blk in self.blocks:
+            x = blk(x, attn_mask)
+        x = self.ln_f(x)
+        if self.cfg.tie_embeddings:
+            logits = torch.matmul(x, table.t())
+        else:
+            logits = self.out_emb(x)
+        return logits + self.out_bias
+
+
+# ---------------------------------------------------------------------------------------------
+# Block restriction of the output: the token predicted at a step belongs to the vocab block of the
+# channel pos_out % n_channels. BOS and the other channel's block are never predicted.
+
+def block_ranges_of(spec) -> Sequence[Tuple[int, int]]:
+    return [spec.block_range(c) for c in range(spec.n_channels)]
+
+
+def restrict_to_block(logits: torch.Tensor, pos_out: torch.Tensor, ranges: Sequence[Tuple[int, int]]) -> torch.Tensor:
+    """Logits with every token outside the block of channel pos_out % C set to -inf."""
+    V = logits.shape[-1]
+    ids = torch.arange(V, device=logits.device)
+    ch = pos_out % len(ranges)
+    allowed = torch.zeros(logits.shape, dtype=torch.bool, device=logits.device)
+    for c, (a, b) in enumerate(ranges):
+        in_block = (ids >= a) & (ids < b)
+        allowed |= (ch == c).unsqueeze(-1) & in_block
+    return logits.masked_fill(~allowed, float("-inf"))
+
+
+def block_log_probs(logits: torch.Tensor, pos_out: torch.Tensor, ranges) -> torch.Tensor:
+    return torch.log_softmax(restrict_to_block(logits, pos_out, ranges), dim=-1)
+
+
+def block_nll(logits: torch.Tensor, pos_out: torch.Tensor, targets: torch.Tensor, ranges) -> torch.Tensor:
+    """Per-step negative log-likelihood [B, L] of targets under the block-restricted softmax
+    (0 where targets < 0, i.e. padding). Uses one logsumexp per block instead of masking V logits."""
+    ch = pos_out % len(ranges)
+    lse = torch.stack([torch.logsumexp(logits[..., a:b], dim=-1) for (a, b) in ranges], dim=-1)
+    lse = lse.gather(-1, ch.unsqueeze(-1)).squeeze(-1)
+    valid = targets >= 0
+    tgt = logits.gather(-1, targets.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    return torch.where(valid, lse - tgt, torch.zeros_like(lse))
