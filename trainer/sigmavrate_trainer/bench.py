@@ -10,7 +10,7 @@ from typing import Dict, List
 import numpy as np
 import torch
 
-from .model import SIZES, SigmaGPT, SigmaGPTConfig, block_nll, block_ranges_of
+from .model import SIZES, SigmaGPT, SigmaGPTConfig, block_ranges_of
 from .spec import Spec
 from .train import build_model, load_checkpoint, make_optimizer
 
@@ -75,8 +75,8 @@ def bench(args) -> Dict:
         b = random_batch(spec, args.train_batch, spec.n_positions, gen, device)
 
         def step():
-            logits = tm(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"])
-            loss = block_nll(logits, b["pos_out"], b["targets"], ranges).mean()
+            total, n = tm.block_nll(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"], b["targets"], ranges)
+            loss = total / n
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(tm.parameters(), 1.0)

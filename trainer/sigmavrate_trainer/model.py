@@ -220,22 +220,52 @@ class SigmaGPT(nn.Module):
             w = w + self.value_proj(self.value_feats)
         return w
 
-    def forward(self, tokens: torch.Tensor, pos_in: torch.Tensor, pos_out: torch.Tensor,
-                attn_mask: torch.Tensor) -> torch.Tensor:
+    def output_table(self, table: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """[V, D] output embedding (the input table when tied)."""
+        if self.cfg.tie_embeddings:
+            return self.embedding_table() if table is None else table
+        return self.out_emb.weight
+
+    def hidden(self, tokens: torch.Tensor, pos_in: torch.Tensor, pos_out: torch.Tensor,
+               attn_mask: torch.Tensor, table: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Final hidden states [B, L, D] (after the last LayerNorm)."""
         if attn_mask.dtype != torch.bool:
             attn_mask = attn_mask > 0.5
-        table = self.embedding_table()
+        if table is None:
+            table = self.embedding_table()
         x = F.embedding(tokens, table)
         pos = torch.cat([self.pos_in_emb(pos_in), self.pos_out_emb(pos_out)], dim=-1)
         x = self.drop(x + pos)
         for blk in self.blocks:
             x = blk(x, attn_mask)
-        x = self.ln_f(x)
-        if self.cfg.tie_embeddings:
-            logits = torch.matmul(x, table.t())
-        else:
-            logits = self.out_emb(x)
-        return logits + self.out_bias
+        return self.ln_f(x)
+
+    def forward(self, tokens: torch.Tensor, pos_in: torch.Tensor, pos_out: torch.Tensor,
+                attn_mask: torch.Tensor) -> torch.Tensor:
+        table = self.embedding_table()
+        x = self.hidden(tokens, pos_in, pos_out, attn_mask, table)
+        return torch.matmul(x, self.output_table(table).t()) + self.out_bias
+
+    def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges) -> Tuple[torch.Tensor, torch.Tensor]:
+        """(sum of NLL, number of scored steps) of targets under the block-restricted softmax, computing
+        only the logits of each step's own block (about half the output cost of full logits). Equal to
+        block_nll(forward(...)) summed over steps with targets >= 0."""
+        table = self.embedding_table()
+        h = self.hidden(tokens, pos_in, pos_out, attn_mask, table)
+        out = self.output_table(table)
+        h = h.reshape(-1, h.shape[-1])
+        ch = (pos_out % len(ranges)).reshape(-1)
+        tgt = targets.reshape(-1)
+        valid = tgt >= 0
+        total = h.new_zeros(())
+        for c, (a, b) in enumerate(ranges):
+            sel = torch.nonzero(valid & (ch == c)).squeeze(-1)
+            if sel.numel() == 0:
+                continue
+            lg = torch.matmul(h.index_select(0, sel), out[a:b].t()) + self.out_bias[a:b]
+            t = tgt.index_select(0, sel) - a
+            total = total + F.cross_entropy(lg.float(), t, reduction="sum")
+        return total, valid.sum()
 
 
 # ---------------------------------------------------------------------------------------------

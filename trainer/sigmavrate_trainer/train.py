@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from .data import Dataset, TrainBatcher, fixed_order_batches, window_weights
-from .model import SIZES, SigmaGPT, SigmaGPTConfig, block_nll, block_ranges_of
+from .model import SIZES, SigmaGPT, SigmaGPTConfig, block_ranges_of
 from .orders import ORDER_KINDS, OrderSampler, l2r_order, random_order
 from .spec import Spec
 
@@ -124,10 +124,9 @@ def lr_at(step: int, progress: float, args) -> float:
 
 
 def batch_loss(model, batch, ranges):
-    logits = model(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"])
-    nll = block_nll(logits.float(), batch["pos_out"], batch["targets"], ranges)
-    n = (batch["targets"] >= 0).sum()
-    return nll.sum() / n.clamp(min=1), int(n)
+    total, n = model.block_nll(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"],
+                               batch["targets"], ranges)
+    return total / n.clamp(min=1), int(n)
 
 
 @torch.no_grad()
@@ -139,10 +138,10 @@ def mean_nll(model, tokens: np.ndarray, spec: Spec, order: str, seed: int, batch
     fn = l2r_order if order == "l2r" else (lambda pres: random_order(pres, rng))
     tot, cnt = 0.0, 0
     for batch in fixed_order_batches(tokens, spec, fn, batch_size, device=device):
-        logits = model(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"])
-        nll = block_nll(logits.float(), batch["pos_out"], batch["targets"], ranges)
-        tot += float(nll.sum())
-        cnt += int((batch["targets"] >= 0).sum())
+        total, n = model.block_nll(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"],
+                                   batch["targets"], ranges)
+        tot += float(total)
+        cnt += int(n)
     return tot / max(cnt, 1)
 
 
