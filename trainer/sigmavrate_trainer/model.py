@@ -59,12 +59,14 @@ class SigmaGPTConfig:
     value_features: bool = True
     n_fourier: int = 16           # frequencies per channel (sin + cos each)
     fourier_min: float = 0.05     # cycles per normalised unit (rate: per 1000 ft/min, alt: per 10000 ft)
-    fourier_max: float = 64.0
+    fourier_max: Tuple[float, ...] = (8.0, 64.0)  # per channel: highest frequency ~ 1 / (4 bin widths)
     tie_embeddings: bool = True
     use_sdpa: bool = False        # torch>=2 only, training speed; export always uses the manual path
 
     def to_dict(self) -> Dict:
-        return asdict(self)
+        d = asdict(self)
+        d["fourier_max"] = list(self.fourier_max) if isinstance(self.fourier_max, (list, tuple)) else self.fourier_max
+        return d
 
     @classmethod
     def from_dict(cls, d: Dict) -> "SigmaGPTConfig":
@@ -144,14 +146,15 @@ def value_feature_table(token_value: np.ndarray, token_channel: np.ndarray, cfg:
     """Fixed per-token features [V, F]: for each channel c, a slot holding (v, sin(2 pi f v), cos(2 pi f v))
     that is non-zero only for tokens of channel c; then a one-hot of (BOS, channel 0, channel 1, ...)."""
     V = len(token_value)
-    freqs = np.geomspace(cfg.fourier_min, cfg.fourier_max, cfg.n_fourier)
     per = 1 + 2 * cfg.n_fourier
     feats = np.zeros((V, cfg.n_channels * per + cfg.n_channels + 1), dtype=np.float64)
-    ang = 2.0 * np.pi * token_value[:, None] * freqs[None, :]
-    slot = np.concatenate([token_value[:, None], np.sin(ang), np.cos(ang)], axis=1)
+    fmax = list(cfg.fourier_max) if isinstance(cfg.fourier_max, (list, tuple)) else [cfg.fourier_max]
     for c in range(cfg.n_channels):
+        freqs = np.geomspace(cfg.fourier_min, fmax[min(c, len(fmax) - 1)], cfg.n_fourier)
         sel = token_channel == c
-        feats[sel, c * per:(c + 1) * per] = slot[sel]
+        v = token_value[sel]
+        ang = 2.0 * np.pi * v[:, None] * freqs[None, :]
+        feats[sel, c * per:(c + 1) * per] = np.concatenate([v[:, None], np.sin(ang), np.cos(ang)], axis=1)
     onehot_col = cfg.n_channels * per + (token_channel + 1)
     feats[np.arange(V), onehot_col] = 1.0
     return feats.astype(np.float32)

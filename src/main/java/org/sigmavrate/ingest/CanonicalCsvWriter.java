@@ -132,7 +132,7 @@ public final class CanonicalCsvWriter implements Closeable, Flushable {
             return Long.toString((long) value);
         }
         String text = Double.toString(value);
-        return text.indexOf('E') < 0 ? text : BigDecimal.valueOf(value).toPlainString();
+        return text.indexOf('E') < 0 ? text : BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private static String quoteIfNeeded(String flightId) {

@@ -1,0 +1,101 @@
+package org.sigmavrate.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sigmavrate.ingest.TestFiles.assertBalanced;
+import static org.sigmavrate.ingest.TestFiles.flights;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FlightReadersTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void detectsEachRealFormatFromItsContent() throws Exception {
+        assertEquals(FlightFormat.TRAFFIC_JSON, FlightReaders.detect(flights("traffic/calibration/ajaccio.json.gz")));
+        assertEquals(FlightFormat.TRAFFIC_JSON, FlightReaders.detect(flights("traffic/calibration/nice.json.gz")));
+        assertEquals(FlightFormat.READSB_JSONL,
+                FlightReaders.detect(flights("eastham/grid_20250601_36_-122.jsonl.gz")));
+        assertEquals(FlightFormat.READSB_TRACE, FlightReaders.detect(flights("traffic/readsb/trace_full_ac671b.json")));
+        assertEquals(FlightFormat.FR24_JSON, FlightReaders.detect(flights("traffic/fr24/3376ab31.json")));
+        assertEquals(FlightFormat.OPENSKY_CSV, FlightReaders.detect(flights("opensky/states_47d84419.csv")));
+    }
+
+    @Test
+    void contentBeatsMisleadingNames() throws Exception {
+        // readsb lines named like a traffic file, a gzipped trace named .json, a canonical CSV named .txt
+        Path lines = Files.copy(flights("eastham/grid_20250601_36_-122.jsonl.gz"), dir.resolve("lines.json.gz"));
+        Path trace = TestFiles.gzip(flights("traffic/readsb/trace_full_ac671b.json"), dir.resolve("ac671b.json"));
+        Path csv = TestFiles.write(dir.resolve("export.txt"), CanonicalCsvReader.HEADER + "\nabc123,1,2,3,4,5,6,7\n");
+
+        assertEquals(FlightFormat.READSB_JSONL, FlightReaders.detect(lines));
+        assertEquals(FlightFormat.READSB_TRACE, FlightReaders.detect(trace));
+        assertEquals(2500, FlightReaders.read(trace).reports().size());
+        assertEquals(FlightFormat.CANONICAL_CSV, FlightReaders.detect(csv));
+    }
+
+    @Test
+    void expandWalksFoldersInSortedOrderAndListsWhatItSkips() throws Exception {
+        InputSelection selection = FlightReaders.expand(List.of(TestFiles.FLIGHTS));
+
+        // find data/flights -type f: 90 files; 82 named .json/.json.gz/.jsonl.gz/.csv (73 traffic JSON, 4 FR24,
+        //   1 trace, 1 JSON lines, 3 OpenSky CSV); skipped: PROVENANCE.md, eastham/LICENSE,
+        //   traffic/LICENSE_traffic_MIT.md, dump1090/sample_dump1090.bin and 4 .parquet
+        assertEquals(82, selection.files().size());
+        assertEquals(8, selection.skippedUnsupported().size());
+        assertEquals(selection.files().stream().sorted().toList(), selection.files());
+        assertTrue(selection.skippedUnsupported().contains(flights("traffic/dump1090/sample_dump1090.bin")));
+        assertTrue(selection.skippedUnsupported().contains(flights("PROVENANCE.md")));
+    }
+
+    @Test
+    void expandForCommandsPrintsSkippedFiles() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        List<Path> files = FlightReaders.expand(List.of(flights("traffic/fr24"), flights("eastham"),
+                flights("traffic/fr24/3376ab31.json")), new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        assertEquals(5, files.size(), "4 FR24 files + 1 JSON lines, the one named twice read once");
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("LICENSE"));
+    }
+
+    @Test
+    void expandRefusesMissingInputs() {
+        UnreadableFileException e = assertThrows(UnreadableFileException.class,
+                () -> FlightReaders.expand(List.of(dir.resolve("nowhere"))));
+        assertTrue(e.getMessage().contains("nowhere"));
+    }
+
+    @Test
+    void readsAllRealDataQuickly() throws Exception {
+        long started = System.nanoTime();
+        Map<FlightFormat, Long> reports = new EnumMap<>(FlightFormat.class);
+        for (Path file : FlightReaders.expand(List.of(TestFiles.FLIGHTS)).files()) {
+            ReadResult result = FlightReaders.read(file);
+            assertEquals(List.of(), result.problems(), file.toString());
+            assertBalanced(result);
+            reports.merge(result.format(), (long) result.reports().size(), Long::sum);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        // python3 counts, see the per-reader tests: traffic 658235, JSON lines 44120, trace 2500,
+        //   FR24 871+305+1249+634 = 3059, OpenSky 3600+1200+1396 = 6196
+        assertEquals(Map.of(FlightFormat.TRAFFIC_JSON, 658235L, FlightFormat.READSB_JSONL, 44120L,
+                FlightFormat.READSB_TRACE, 2500L, FlightFormat.FR24_JSON, 3059L, FlightFormat.OPENSKY_CSV, 6196L),
+                reports);
+        // a few seconds on a laptop; the bound only catches a pathological slowdown on a busy build machine
+        assertTrue(seconds < 60, "reading all samples took " + seconds + " s");
+    }
+}

@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from conftest import tiny_model
+from sigmavrate_trainer.bench import random_batch
+from sigmavrate_trainer.model import (SIZES, SigmaGPT, SigmaGPTConfig, block_log_probs, block_nll,
+                                      block_ranges_of, restrict_to_block)
+
+
+def _batch(spec, B=2, L=10, seed=0):
+    return random_batch(spec, B, L, torch.Generator().manual_seed(seed))
+
+
+def test_default_size_under_2m_params(spec):
+    m = SigmaGPT.from_spec(SigmaGPTConfig(), spec)
+    n = m.num_params()
+    assert n <= 2_000_000, n
+    assert (m.cfg.n_layer, m.cfg.n_head, m.cfg.d_model) == (4, 4, 128)
+    assert m.pos_in_emb.weight.shape == (129, 64) and m.pos_out_emb.weight.shape == (129, 64)
+
+
+def test_output_shape(spec, model):
+    b = _batch(spec)
+    assert model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"]).shape == (2, 10, spec.vocab_size)
+
+
+def test_double_positional_encoding_pos_out_alone_changes_outputs(spec, model):
+    b = _batch(spec)
+    y0 = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"])
+    po = b["pos_out"].clone()
+    po[:, 3] = (po[:, 3] + 2) % 128  # same channel, another step
+    y1 = model(b["tokens"], b["pos_in"], po, b["attn_mask"])
+    assert not torch.allclose(y0[:, 3], y1[:, 3], atol=1e-6)
+    torch.testing.assert_close(y0[:, :3], y1[:, :3])  # causal: earlier steps untouched
+    pi = b["pos_in"].clone()
+    pi[:, 5] = (pi[:, 5] + 2) % 128
+    y2 = model(b["tokens"], pi, b["pos_out"], b["attn_mask"])
+    assert not torch.allclose(y0[:, 5], y2[:, 5], atol=1e-6)
+
+
+def test_mask_is_respected(spec, model):
+    b = _batch(spec, L=12)
+    y0 = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"])
+    t = b["tokens"].clone()
+    t[:, 8] = 300
+    y1 = model(t, b["pos_in"], b["pos_out"], b["attn_mask"])
+    torch.testing.assert_close(y0[:, :8], y1[:, :8])
+    assert not torch.allclose(y0[:, 8:], y1[:, 8:])
+    # float mask (1 = may attend) gives the same result
+    y2 = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"].float())
+    torch.testing.assert_close(y0, y2)
+
+
+def test_fast_block_nll_equals_full_logits(spec, model):
+    b = _batch(spec, B=3, L=20)
+    b["targets"][1, -3:] = -1
+    ranges = block_ranges_of(spec)
+    logits = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"])
+    full = block_nll(logits, b["pos_out"], b["targets"], ranges)
+    lp = block_log_probs(logits, b["pos_out"], ranges)
+    ref = -lp.gather(-1, b["targets"].clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    ref = torch.where(b["targets"] >= 0, ref, torch.zeros_like(ref))
+    torch.testing.assert_close(full, ref)
+    total, n = model.block_nll(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"], b["targets"], ranges)
+    assert int(n) == 3 * 20 - 3
+    torch.testing.assert_close(total, full.sum(), rtol=1e-5, atol=1e-4)
+    r = restrict_to_block(logits, b["pos_out"], ranges)
+    assert torch.isinf(r[..., 0]).all()  # BOS never predicted
+    ch0 = b["pos_out"] % 2 == 0
+    assert torch.isinf(r[..., 300][ch0]).all() and torch.isinf(r[..., 5][~ch0]).all()
+
+
+def test_value_features_make_neighbouring_bins_similar(spec):
+    torch.manual_seed(0)
+    m = SigmaGPT.from_spec(SigmaGPTConfig(**SIZES["tiny"]), spec)
+    with torch.no_grad():
+        m.tok_emb.weight.zero_()
+        w = m.embedding_table()
+    cos = F.cosine_similarity
+    a0 = spec.block_range(1)[0] + 400
+    assert cos(w[a0], w[a0 + 1], dim=0) > cos(w[a0], w[a0 + 800], dim=0)
+    assert m.value_feats.shape[0] == spec.vocab_size and not m.value_feats.requires_grad
+
+
+@pytest.mark.skipif(not hasattr(F, "scaled_dot_product_attention"), reason="torch < 2")
+def test_sdpa_matches_manual(spec, model):
+    b = _batch(spec)
+    y0 = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"])
+    model.set_sdpa(True)
+    y1 = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"])
+    model.set_sdpa(False)
+    torch.testing.assert_close(y0, y1, rtol=1e-4, atol=1e-4)
