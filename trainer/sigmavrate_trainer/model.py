@@ -88,6 +88,7 @@ class CausalSelfAttention(nn.Module):
         super().__init__()
         assert cfg.d_model % cfg.n_head == 0
         self.n_head = cfg.n_head
+        self.d_model = cfg.d_model
         self.head_dim = cfg.d_model // cfg.n_head
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model, bias=cfg.bias)
         self.proj = nn.Linear(cfg.d_model, cfg.d_model, bias=cfg.bias)
@@ -97,7 +98,8 @@ class CausalSelfAttention(nn.Module):
         self.use_sdpa = cfg.use_sdpa and hasattr(F, "scaled_dot_product_attention")
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        B, L, D = x.shape
+        B, L = x.shape[0], x.shape[1]
+        D = self.d_model
         q, k, v = self.qkv(x).split(D, dim=2)
         q = q.reshape(B, L, self.n_head, self.head_dim).transpose(1, 2)  # [B, H, L, hd]
         k = k.reshape(B, L, self.n_head, self.head_dim).transpose(1, 2)

@@ -38,3 +38,15 @@ def tiny_model(spec, seed=0, **kw):
 @pytest.fixture
 def model(spec):
     return tiny_model(spec)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(synth_dir, tmp_path_factory):
+    """A tiny model trained for a few steps through the CLI (shared by the CLI/eval/export tests)."""
+    from sigmavrate_trainer.__main__ import main
+    run = tmp_path_factory.mktemp("run")
+    rc = main(["train", "--data", str(synth_dir), "--out", str(run), "--size", "tiny", "--steps", "6",
+               "--batch-size", "8", "--log-every", "2", "--eval-every", "3", "--eval-windows", "8",
+               "--warmup", "2", "--threads", "1", "--seed", "7"])
+    assert rc == 0
+    return run

@@ -44,7 +44,11 @@ final class ReadResultBuilder {
      * unusable. The broken tail counts as one record so that the invariant still holds.
      */
     void streamBroke(long location, IOException cause) {
-        reject(location, reasonFor(cause), "reading stopped here, earlier records were kept: " + cause.getMessage());
+        streamBroke(location, cause, "reading stopped here, earlier records were kept");
+    }
+
+    void streamBroke(long location, IOException cause, String consequence) {
+        reject(location, reasonFor(cause), consequence + ": " + cause.getMessage());
     }
 
     /** The file ended before the structure around the records was closed, without an exception. */

@@ -110,8 +110,8 @@ public final class TrafficJsonReader implements FlightFileReader {
         try {
             columns = parser.readValueAsTree();
         } catch (IOException e) {
-            // a broken column-oriented file has no complete record: every column holds a part of each record
-            result.streamBroke(1, e);
+            // every column holds a part of each record, so a broken column-oriented file has no complete record
+            result.streamBroke(1, e, "column-oriented file broken off, so no record is complete");
             return;
         }
         JsonNode timestamps = columns.get("timestamp");
