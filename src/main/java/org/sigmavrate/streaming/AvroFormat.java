@@ -1,0 +1,110 @@
+package org.sigmavrate.streaming;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * How Avro records travel on topics. Two wire formats:
+ * <ul>
+ * <li>{@link #singleObject()} (default, no registry): Avro single-object encoding, {@code C3 01}, the schema's
+ * 8-byte CRC-64-AVRO fingerprint, then the binary datum. A reader with another schema fails loudly.</li>
+ * <li>{@link #registry(Map)}: Apicurio Registry's serdes; with the default 4-byte id handler and content ids the
+ * bytes are Confluent's wire format ({@code 00}, 4-byte schema id, datum), readable by Confluent clients.</li>
+ * </ul>
+ */
+public interface AvroFormat {
+    <T extends SpecificRecord> Serde<T> serde(Class<T> type);
+
+    String describe();
+
+    static AvroFormat singleObject() {
+        return new AvroFormat() {
+            @Override
+            public <T extends SpecificRecord> Serde<T> serde(Class<T> type) {
+                return singleObjectSerde(type);
+            }
+
+            @Override
+            public String describe() {
+                return "avro single-object encoding (no registry)";
+            }
+        };
+    }
+
+    /** @param config Apicurio serde settings, e.g. {@code apicurio.registry.url} */
+    static AvroFormat registry(Map<String, ?> config) {
+        return new AvroFormat() {
+            @Override
+            public <T extends SpecificRecord> Serde<T> serde(Class<T> type) {
+                Map<String, Object> c = new HashMap<>(config);
+                c.putIfAbsent("apicurio.registry.auto-register", "true");
+                c.putIfAbsent("apicurio.registry.use-id", "contentId");
+                c.putIfAbsent("apicurio.registry.id-handler", "io.apicurio.registry.serde.Default4ByteIdHandler");
+                c.putIfAbsent("apicurio.registry.use-specific-avro-reader", "true");
+                c.put("apicurio.registry.deserializer.value.return-class", type.getName());
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Serializer<T> ser = (Serializer) new io.apicurio.registry.serde.avro.AvroKafkaSerializer<>();
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Deserializer<T> de = (Deserializer) new io.apicurio.registry.serde.avro.AvroKafkaDeserializer<>();
+                ser.configure(c, false);
+                de.configure(c, false);
+                return Serdes.serdeFrom(ser, de);
+            }
+
+            @Override
+            public String describe() {
+                return "avro via schema registry " + config.get("apicurio.registry.url") + " (Confluent wire format)";
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends SpecificRecord> Serde<T> singleObjectSerde(Class<T> type) {
+        BinaryMessageEncoder<T> encoder;
+        BinaryMessageDecoder<T> decoder;
+        try {
+            // the generated accessors carry the class's own model with its logical-type conversions (Instant)
+            encoder = (BinaryMessageEncoder<T>) type.getMethod("getEncoder").invoke(null);
+            decoder = (BinaryMessageDecoder<T>) type.getMethod("getDecoder").invoke(null);
+        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalArgumentException(type + " is not a generated Avro class", e);
+        }
+        Serializer<T> ser = (topic, value) -> {
+            if (value == null) {
+                return null;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            try {
+                encoder.encode(value, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        };
+        Deserializer<T> de = (topic, data) -> {
+            if (data == null) {
+                return null;
+            }
+            try {
+                return decoder.decode(ByteBuffer.wrap(data));
+            } catch (IOException e) {
+                throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
+            }
+        };
+        return Serdes.serdeFrom(ser, de);
+    }
+}

@@ -1,0 +1,317 @@
+package org.sigmavrate.streaming;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.sigmavrate.domain.flight.FlightSegmenter;
+import org.sigmavrate.domain.flight.Report;
+import org.sigmavrate.domain.flight.VerticalRateSource;
+
+/**
+ * The state of one aircraft: its current flight segment and, per grid step of that flight (steps of the flight's
+ * own grid, from its first report), the report nearest the step's time for each channel, kept only for the steps
+ * a window can still reach. One slot per step instead of every report keeps the state small (a window's worth of
+ * slots, about 1.5 kB) however often the aircraft reports, and is exactly what {@code GridPlacer} would pick.
+ * Pure logic: no Kafka; the processor stores it with {@link #toBytes()}.
+ */
+public final class FlightTrack {
+    public static final long NONE = Long.MIN_VALUE;
+    private static final byte FORMAT = 1;
+
+    /** What {@link #accept} did with a report. */
+    public enum Outcome {
+        /** used; no window due */
+        ACCEPTED,
+        /** used, and the flight is due for a window now */
+        TRIGGERED,
+        /** older than the grace allows, or before the flight started: counted and dropped */
+        LATE,
+        /** on the ground, or neither vertical rate nor altitude: nothing to place */
+        IGNORED
+    }
+
+    /** One grid step's chosen reports per channel; times are offsets from the step's time, values floats. */
+    static final class Slot {
+        final long step;
+        int rateOffset;
+        float rate = Float.NaN;
+        byte rateSource = -1;
+        int altitudeOffset;
+        float altitude = Float.NaN;
+
+        Slot(long step) {
+            this.step = step;
+        }
+    }
+
+    private final String icao24;
+    private String dataSource;
+    private long flightStart = NONE;
+    private long latest = NONE;
+    private long reportsInFlight;
+    private long lastTriggerLatest = NONE;
+    private float lastTriggerRate = Float.NaN;
+    private float lastTriggerAltitude = Float.NaN;
+    private final List<Slot> slots = new ArrayList<>();
+
+    public FlightTrack(String icao24) {
+        this.icao24 = icao24;
+    }
+
+    public String icao24() {
+        return icao24;
+    }
+
+    public long flightStart() {
+        return flightStart;
+    }
+
+    public String flightId() {
+        return flightStart == NONE ? null : FlightSegmenter.flightId(icao24, flightStart);
+    }
+
+    public long latest() {
+        return latest;
+    }
+
+    public int slotCount() {
+        return slots.size();
+    }
+
+    public Outcome accept(Report r, TrackRules rules) {
+        if (Boolean.TRUE.equals(r.onGround()) || (!r.hasVerticalRate() && !r.hasBaroAltitude())) {
+            return Outcome.IGNORED;
+        }
+        long t = r.timeMillis();
+        if (flightStart == NONE || t > latest + rules.maxGapMillis()) {
+            startFlight(t);
+        } else if (t < latest - rules.graceMillis() || t < flightStart) {
+            return Outcome.LATE;
+        }
+        long stepMillis = rules.grid().stepMillis();
+        long step = Math.floorDiv(t - flightStart + stepMillis / 2, stepMillis);
+        int offset = (int) (t - (flightStart + step * stepMillis));
+        long oldest = oldestUsefulStep(Math.max(latest, t), rules);
+        if (step < oldest) {
+            return Outcome.LATE;
+        }
+        Slot slot = slot(step);
+        if (r.hasVerticalRate() && (Float.isNaN(slot.rate) || closer(offset, slot.rateOffset))) {
+            slot.rate = (float) r.verticalRateFpm();
+            slot.rateOffset = offset;
+            slot.rateSource = (byte) (r.verticalRateSource() == null ? -1 : r.verticalRateSource().ordinal());
+        }
+        if (r.hasBaroAltitude() && (Float.isNaN(slot.altitude) || closer(offset, slot.altitudeOffset))) {
+            slot.altitude = (float) r.baroAltitudeFt();
+            slot.altitudeOffset = offset;
+        }
+        if (dataSource == null) {
+            dataSource = r.dataSource();
+        }
+        reportsInFlight++;
+        if (t > latest) {
+            latest = t;
+            evictBefore(oldestUsefulStep(latest, rules));
+        }
+        boolean due = reportsInFlight >= rules.minReports()
+                && (lastTriggerLatest == NONE || latest - lastTriggerLatest >= rules.cadenceMillis());
+        return due ? Outcome.TRIGGERED : Outcome.ACCEPTED;
+    }
+
+    /**
+     * Marks a trigger at the current latest report and returns how much the flight changed since the previous
+     * one (ft/min of rate plus ft/min of altitude change): the priority of its window when the service is over
+     * capacity. Infinite for a flight's first window.
+     */
+    public double markTriggered() {
+        float rate = Float.NaN;
+        float altitude = Float.NaN;
+        for (int i = slots.size() - 1; i >= 0 && (Float.isNaN(rate) || Float.isNaN(altitude)); i--) {
+            if (Float.isNaN(rate)) {
+                rate = slots.get(i).rate;
+            }
+            if (Float.isNaN(altitude)) {
+                altitude = slots.get(i).altitude;
+            }
+        }
+        double change;
+        if (lastTriggerLatest == NONE) {
+            change = Double.POSITIVE_INFINITY;
+        } else {
+            double minutes = Math.max(latest - lastTriggerLatest, 1) / 60_000.0;
+            double rateChange = Float.isNaN(rate) || Float.isNaN(lastTriggerRate) ? 0 : Math.abs(rate - lastTriggerRate);
+            double climb = Float.isNaN(altitude) || Float.isNaN(lastTriggerAltitude) ? 0
+                    : Math.abs(altitude - lastTriggerAltitude) / minutes;
+            change = rateChange + climb;
+        }
+        lastTriggerLatest = latest;
+        lastTriggerRate = rate;
+        lastTriggerAltitude = altitude;
+        return change;
+    }
+
+    /** Grid-step index (of this flight's grid) of the last step of the window ending at latest + horizon. */
+    static long endStep(long flightStart, long latest, TrackRules rules) {
+        long stepMillis = rules.grid().stepMillis();
+        return Math.floorDiv(latest + rules.horizonMillis() - flightStart + stepMillis - 1, stepMillis);
+    }
+
+    public long windowStartStep(TrackRules rules) {
+        return endStep(flightStart, latest, rules) - (rules.grid().windowSteps() - 1);
+    }
+
+    private long oldestUsefulStep(long latestTime, TrackRules rules) {
+        // two extra steps so that the cleaner and the rate deriver see neighbours of the first step
+        return endStep(flightStart, latestTime, rules) - (rules.grid().windowSteps() - 1) - 2;
+    }
+
+    /** The chosen reports of the steps from {@code fromStep} on, in time order, as reports of this aircraft. */
+    public List<Report> reportsFrom(long fromStep, long stepMillis) {
+        List<Report> out = new ArrayList<>(slots.size() * 2);
+        for (Slot s : slots) {
+            if (s.step < fromStep) {
+                continue;
+            }
+            long stepTime = flightStart + s.step * stepMillis;
+            boolean hasRate = !Float.isNaN(s.rate);
+            boolean hasAltitude = !Float.isNaN(s.altitude);
+            VerticalRateSource source = hasRate && s.rateSource >= 0 ? VerticalRateSource.values()[s.rateSource]
+                    : hasRate ? VerticalRateSource.UNKNOWN : null;
+            if (hasRate && hasAltitude && s.rateOffset == s.altitudeOffset) {
+                out.add(report(stepTime + s.rateOffset, s.altitude, s.rate, source));
+            } else {
+                Report rate = hasRate ? report(stepTime + s.rateOffset, Double.NaN, s.rate, source) : null;
+                Report altitude = hasAltitude ? report(stepTime + s.altitudeOffset, s.altitude, Double.NaN, null) : null;
+                if (rate != null && altitude != null && altitude.timeMillis() < rate.timeMillis()) {
+                    out.add(altitude);
+                    out.add(rate);
+                } else {
+                    if (rate != null) {
+                        out.add(rate);
+                    }
+                    if (altitude != null) {
+                        out.add(altitude);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private Report report(long time, double altitude, double rate, VerticalRateSource source) {
+        return new Report(icao24, time, Double.NaN, Double.NaN, altitude, Double.NaN, rate, source, Double.NaN,
+                Double.NaN, null, null, dataSource, null);
+    }
+
+    public String dataSource() {
+        return dataSource;
+    }
+
+    private static boolean closer(int offset, int current) {
+        int a = Math.abs(offset);
+        int b = Math.abs(current);
+        return a < b || (a == b && offset < current);
+    }
+
+    private void startFlight(long t) {
+        flightStart = t;
+        latest = t;
+        reportsInFlight = 0;
+        lastTriggerLatest = NONE;
+        lastTriggerRate = Float.NaN;
+        lastTriggerAltitude = Float.NaN;
+        slots.clear();
+    }
+
+    private Slot slot(long step) {
+        int lo = 0;
+        int hi = slots.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long s = slots.get(mid).step;
+            if (s < step) {
+                lo = mid + 1;
+            } else if (s > step) {
+                hi = mid - 1;
+            } else {
+                return slots.get(mid);
+            }
+        }
+        Slot created = new Slot(step);
+        slots.add(lo, created);
+        return created;
+    }
+
+    private void evictBefore(long step) {
+        int n = 0;
+        while (n < slots.size() && slots.get(n).step < step) {
+            n++;
+        }
+        if (n > 0) {
+            slots.subList(0, n).clear();
+        }
+    }
+
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + slots.size() * 25);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeUTF(dataSource == null ? "" : dataSource);
+            out.writeLong(flightStart);
+            out.writeLong(latest);
+            out.writeLong(reportsInFlight);
+            out.writeLong(lastTriggerLatest);
+            out.writeFloat(lastTriggerRate);
+            out.writeFloat(lastTriggerAltitude);
+            out.writeInt(slots.size());
+            for (Slot s : slots) {
+                out.writeLong(s.step);
+                out.writeInt(s.rateOffset);
+                out.writeFloat(s.rate);
+                out.writeByte(s.rateSource);
+                out.writeInt(s.altitudeOffset);
+                out.writeFloat(s.altitude);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static FlightTrack fromBytes(String icao24, byte[] data) {
+        FlightTrack t = new FlightTrack(icao24);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new IllegalStateException("unknown flight state format " + format);
+            }
+            String ds = in.readUTF();
+            t.dataSource = ds.isEmpty() ? null : ds;
+            t.flightStart = in.readLong();
+            t.latest = in.readLong();
+            t.reportsInFlight = in.readLong();
+            t.lastTriggerLatest = in.readLong();
+            t.lastTriggerRate = in.readFloat();
+            t.lastTriggerAltitude = in.readFloat();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                Slot s = new Slot(in.readLong());
+                s.rateOffset = in.readInt();
+                s.rate = in.readFloat();
+                s.rateSource = in.readByte();
+                s.altitudeOffset = in.readInt();
+                s.altitude = in.readFloat();
+                t.slots.add(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return t;
+    }
+}

@@ -1,0 +1,90 @@
+package org.sigmavrate.streaming;
+
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+import org.sigmavrate.avro.v1.DensityBands;
+import org.sigmavrate.avro.v1.InfilledTrajectory;
+import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.domain.forecast.WindowForecaster;
+import org.sigmavrate.domain.spec.Spec;
+
+/**
+ * The service's topology:
+ * <pre>
+ * input (bytes) -> decode+check -> dead letters -> DLQ topic (reason in headers)
+ *                               -> keyed by another key -> repartition by ICAO24 --+
+ *                               -> keyed by ICAO24 ---------------------------------+-> flights (state, trigger,
+ *                                   batched inference on a wall-clock punctuator) -> trajectories / bands topics
+ * </pre>
+ * Store names are declared here once; the REST endpoint queries {@link #LATEST_STORE}.
+ */
+public final class ForecastTopology {
+    /** per-aircraft {@link FlightTrack}, RocksDB, changelogged */
+    public static final String FLIGHTS_STORE = "flights";
+    /** windows waiting for the next batched call, in memory, changelogged */
+    public static final String PENDING_STORE = "pending-windows";
+    /** the latest density bands per aircraft (single-object Avro), RocksDB, changelogged, for interactive queries */
+    public static final String LATEST_STORE = "latest-bands";
+    /** name of the re-partition topic suffix (the topic is {@code <application.id>-by-icao24-repartition}) */
+    public static final String REKEY = "by-icao24";
+
+    private ForecastTopology() {
+    }
+
+    public static Topology build(StreamingSettings settings, Spec spec, WindowForecaster forecaster, AvroFormat format,
+            StreamingMetrics metrics) {
+        StreamingSettings.Topics topics = settings.topics();
+        Serde<SurveillanceReport> reports = format.serde(SurveillanceReport.class);
+        Serde<InfilledTrajectory> trajectories = format.serde(InfilledTrajectory.class);
+        Serde<DensityBands> bands = format.serde(DensityBands.class);
+        ReportValidator validator = new ReportValidator(spec, settings.maxFutureMillis());
+        WindowAssembler assembler = new WindowAssembler(spec, settings.rules());
+
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLIGHTS_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LATEST_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+
+        KStream<String, Object> decoded = builder
+                .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withTimestampExtractor(new EventTimeExtractor()).withName("reports"))
+                .process(() -> new ReportDecoder(reports.deserializer(), validator, metrics), Named.as("decode"));
+        Map<String, KStream<String, Object>> routes = decoded.split(Named.as("decoded-"))
+                .branch((k, v) -> v instanceof ReportDecoder.DeadLetter, Branched.as("dead"))
+                .branch((k, v) -> v instanceof ReportDecoder.Misrouted, Branched.as("misrouted"))
+                .defaultBranch(Branched.as("keyed"));
+        routes.get("decoded-dead").mapValues(v -> ((ReportDecoder.DeadLetter) v).value(), Named.as("dead-bytes"))
+                .to(topics.deadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters"));
+        KStream<String, SurveillanceReport> rekeyed = routes.get("decoded-misrouted")
+                .mapValues(v -> ((ReportDecoder.Misrouted) v).report(), Named.as("misrouted-report"))
+                .repartition(Repartitioned.with(Serdes.String(), reports).withName(REKEY));
+        KStream<String, SurveillanceReport> keyed = routes.get("decoded-keyed")
+                .mapValues(v -> (SurveillanceReport) v, Named.as("keyed-report"));
+
+        KStream<String, Object> outputs = keyed.merge(rekeyed, Named.as("all-reports"))
+                .process(() -> new FlightProcessor(settings, assembler, forecaster, spec.sha256(), metrics,
+                        bands.serializer()), Named.as("flights"), FLIGHTS_STORE, PENDING_STORE, LATEST_STORE);
+        Map<String, KStream<String, Object>> out = outputs.split(Named.as("out-"))
+                .branch((k, v) -> v instanceof InfilledTrajectory, Branched.as("trajectories"))
+                .defaultBranch(Branched.as("bands"));
+        out.get("out-trajectories").mapValues(v -> (InfilledTrajectory) v, Named.as("as-trajectory"))
+                .to(topics.trajectories(), Produced.with(Serdes.String(), trajectories).withName("trajectories"));
+        out.get("out-bands").mapValues(v -> (DensityBands) v, Named.as("as-bands"))
+                .to(topics.bands(), Produced.with(Serdes.String(), bands).withName("bands"));
+        return builder.build();
+    }
+}

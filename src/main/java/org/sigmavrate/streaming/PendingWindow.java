@@ -1,0 +1,98 @@
+package org.sigmavrate.streaming;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.grid.Channel;
+import org.sigmavrate.domain.grid.GriddedFlight;
+
+/**
+ * A window snapshotted when its flight triggered, waiting for the next batched inference call. Snapshotting at the
+ * trigger (not at inference) makes the window depend only on the input order, not on when the batch runs: the
+ * basis of deterministic replays. Stored in a changelogged store, so a crash between trigger and inference loses
+ * nothing.
+ *
+ * @param window     the window to forecast
+ * @param change     how much the flight changed since its previous window (priority under overload)
+ * @param queuedAtMs wall-clock time the triggering report was processed (for the latency metric only)
+ */
+public record PendingWindow(ObservedWindow window, double change, long queuedAtMs) {
+    private static final byte FORMAT = 1;
+
+    public static byte[] encode(List<PendingWindow> windows) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(windows.size() * 1200);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeInt(windows.size());
+            for (PendingWindow p : windows) {
+                ObservedWindow w = p.window;
+                GriddedFlight g = w.window();
+                out.writeUTF(w.icao24());
+                out.writeUTF(g.flightId());
+                out.writeUTF(g.dataSource() == null ? "" : g.dataSource());
+                out.writeLong(g.startMillis());
+                out.writeLong(g.stepMillis());
+                out.writeLong(w.lastReportTime());
+                out.writeLong(w.seed());
+                out.writeDouble(p.change);
+                out.writeLong(p.queuedAtMs);
+                out.writeInt(g.steps());
+                for (int s = 0; s < g.steps(); s++) {
+                    out.writeDouble(g.value(s, Channel.VERTICAL_RATE));
+                    out.writeDouble(g.value(s, Channel.ALTITUDE));
+                    out.writeByte(g.rateFlags(s));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static List<PendingWindow> decode(byte[] data) {
+        if (data == null) {
+            return new ArrayList<>();
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new IllegalStateException("unknown pending window format " + format);
+            }
+            int n = in.readInt();
+            List<PendingWindow> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String icao24 = in.readUTF();
+                String flightId = in.readUTF();
+                String ds = in.readUTF();
+                long start = in.readLong();
+                long step = in.readLong();
+                long last = in.readLong();
+                long seed = in.readLong();
+                double change = in.readDouble();
+                long queued = in.readLong();
+                int steps = in.readInt();
+                double[] rates = new double[steps];
+                double[] altitudes = new double[steps];
+                byte[] flags = new byte[steps];
+                for (int s = 0; s < steps; s++) {
+                    rates[s] = in.readDouble();
+                    altitudes[s] = in.readDouble();
+                    flags[s] = in.readByte();
+                }
+                GriddedFlight g = new GriddedFlight(flightId, ds.isEmpty() ? null : ds, start, step, rates, altitudes,
+                        flags);
+                out.add(new PendingWindow(new ObservedWindow(icao24, g, last, seed), change, queued));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

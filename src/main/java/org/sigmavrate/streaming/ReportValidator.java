@@ -1,0 +1,93 @@
+package org.sigmavrate.streaming;
+
+import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.domain.flight.Report;
+import org.sigmavrate.domain.flight.VerticalRateSource;
+import org.sigmavrate.domain.grid.Channel;
+import org.sigmavrate.domain.spec.ChannelLimits;
+import org.sigmavrate.domain.spec.Spec;
+
+/**
+ * Checks a decoded report before it reaches a flight: a report that fails goes to the dead-letter topic with the
+ * returned reason, never into the state.
+ */
+public final class ReportValidator {
+    /** 2000-01-01: anything earlier is a unit error (seconds sent as milliseconds), not a recording */
+    static final long EARLIEST_MILLIS = 946_684_800_000L;
+
+    private final ChannelLimits rateLimits;
+    private final ChannelLimits altitudeLimits;
+    private final long maxFutureMillis;
+
+    public ReportValidator(Spec spec, long maxFutureMillis) {
+        this.rateLimits = spec.limits(Channel.VERTICAL_RATE);
+        this.altitudeLimits = spec.limits(Channel.ALTITUDE);
+        this.maxFutureMillis = maxFutureMillis;
+    }
+
+    /** The outcome: a report in the product's units, or why the record is rejected. */
+    public record Checked(Report report, String reason, String detail) {
+        public boolean ok() {
+            return report != null;
+        }
+    }
+
+    public Checked check(SurveillanceReport r, long nowMillis) {
+        String icao = r.getIcao24() == null ? "" : r.getIcao24().trim().toLowerCase();
+        if (!icao.matches("[0-9a-f]{6}")) {
+            return reject("bad-icao24", "icao24 '" + r.getIcao24() + "' is not six hex digits");
+        }
+        long t = r.getEventTime() == null ? 0 : r.getEventTime().toEpochMilli();
+        if (t < EARLIEST_MILLIS) {
+            return reject("out-of-range", "event_time " + t + " is before 2000-01-01");
+        }
+        if (t > nowMillis + maxFutureMillis) {
+            return reject("future", "event_time " + r.getEventTime() + " is more than " + maxFutureMillis / 1000
+                    + " s ahead of the clock");
+        }
+        String bad = outside("latitude_deg", r.getLatitudeDeg(), -90, 90);
+        bad = bad != null ? bad : outside("longitude_deg", r.getLongitudeDeg(), -180, 180);
+        bad = bad != null ? bad : outside("baro_altitude_ft", r.getBaroAltitudeFt(), altitudeLimits.min(), altitudeLimits.max());
+        bad = bad != null ? bad : outside("geo_altitude_ft", r.getGeoAltitudeFt(), altitudeLimits.min(), altitudeLimits.max());
+        bad = bad != null ? bad : outside("vertical_rate_fpm", r.getVerticalRateFpm(), rateLimits.min(), rateLimits.max());
+        bad = bad != null ? bad : outside("ground_speed_kt", r.getGroundSpeedKt(), 0, 2000);
+        bad = bad != null ? bad : outside("track_deg", r.getTrackDeg(), -360, 360);
+        if (bad != null) {
+            return reject("out-of-range", bad);
+        }
+        return new Checked(toReport(r, icao, t), null, null);
+    }
+
+    /** The report in the product's units (NaN for missing values); no checks. */
+    public static Report toReport(SurveillanceReport r) {
+        return toReport(r, r.getIcao24().trim().toLowerCase(), r.getEventTime().toEpochMilli());
+    }
+
+    private static Report toReport(SurveillanceReport r, String icao, long t) {
+        VerticalRateSource source = r.getVerticalRateFpm() == null ? null
+                : r.getVerticalRateSource() == null ? VerticalRateSource.UNKNOWN
+                : VerticalRateSource.valueOf(r.getVerticalRateSource().name());
+        return new Report(icao, t, nan(r.getLatitudeDeg()), nan(r.getLongitudeDeg()),
+                nan(r.getBaroAltitudeFt()), nan(r.getGeoAltitudeFt()), nan(r.getVerticalRateFpm()), source,
+                nan(r.getGroundSpeedKt()), nan(r.getTrackDeg()), r.getOnGround(), r.getCallsign(), r.getDataSource(),
+                null);
+    }
+
+    private static Checked reject(String reason, String detail) {
+        return new Checked(null, reason, detail);
+    }
+
+    private static String outside(String field, Double v, double min, double max) {
+        if (v == null) {
+            return null;
+        }
+        if (!Double.isFinite(v)) {
+            return field + " is not finite";
+        }
+        return v < min || v > max ? field + " " + v + " outside [" + min + ", " + max + "]" : null;
+    }
+
+    private static double nan(Double v) {
+        return v == null ? Double.NaN : v;
+    }
+}

@@ -1,0 +1,28 @@
+package org.sigmavrate.streaming;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Seeds of a window's random choices, derived only from what identifies the window (flight id and grid start), so
+ * that a replay of the same input draws the same samples on any machine and after any restart.
+ */
+public final class Seeds {
+    private Seeds() {
+    }
+
+    public static long of(String flightId, long gridStartMillis) {
+        long h = 0xcbf29ce484222325L; // FNV-1a 64 over the id's UTF-8 bytes
+        for (byte b : flightId.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return mix(h ^ mix(gridStartMillis));
+    }
+
+    /** SplitMix64's finalizer: spreads every input bit over the output. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,25 @@
+package org.sigmavrate.streaming;
+
+import org.sigmavrate.domain.grid.GridDefinition;
+
+/**
+ * How one aircraft's reports become forecast windows.
+ *
+ * @param grid          the model's grid (step and window length)
+ * @param horizonMillis a window ends this long after the latest report (rounded up to a grid step)
+ * @param cadenceMillis a flight triggers at most once per this much event time
+ * @param graceMillis   reports up to this much older than the flight's latest report are used; older ones dropped
+ * @param maxGapMillis  a longer silence starts a new flight
+ * @param minReports    a flight triggers once it has at least this many reports
+ */
+public record TrackRules(GridDefinition grid, long horizonMillis, long cadenceMillis, long graceMillis,
+        long maxGapMillis, int minReports) {
+    public TrackRules {
+        if (horizonMillis < 0 || cadenceMillis < 0 || graceMillis < 0 || maxGapMillis <= 0 || minReports < 1) {
+            throw new IllegalArgumentException("horizon, cadence and grace must be >= 0, max gap > 0, min reports >= 1");
+        }
+        if (horizonMillis >= (grid.windowSteps() - 1) * grid.stepMillis()) {
+            throw new IllegalArgumentException("the horizon must be shorter than the window");
+        }
+    }
+}

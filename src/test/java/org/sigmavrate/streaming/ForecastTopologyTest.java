@@ -1,0 +1,288 @@
+package org.sigmavrate.streaming;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sigmavrate.avro.v1.DensityBands;
+import org.sigmavrate.avro.v1.InfilledTrajectory;
+import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
+
+class ForecastTopologyTest {
+    private static final Spec SPEC = SpecLoader.bundled();
+    private static final StreamingSettings SETTINGS = StreamingSettings.defaults(SPEC);
+    private static final StreamingSettings.Topics TOPICS = SETTINGS.topics();
+    private final List<TopologyTestDriver> drivers = new ArrayList<>();
+
+    /** One driver with its topics and metrics. */
+    private final class Harness {
+        final StreamingMetrics metrics = StreamingMetrics.noop();
+        final TopologyTestDriver driver;
+        final TestInputTopic<byte[], byte[]> input;
+        final TestOutputTopic<String, byte[]> trajectories;
+        final TestOutputTopic<String, byte[]> bands;
+        final TestOutputTopic<String, byte[]> dead;
+
+        Harness(StreamingSettings settings) {
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-test");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            try {
+                props.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("ttd").toString());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            driver = new TopologyTestDriver(ForecastTopology.build(settings, SPEC, new AltitudeDifferenceForecaster(),
+                    AvroFormat.singleObject(), metrics), props, Instant.ofEpochMilli(Fixtures.T0 + 3_600_000));
+            drivers.add(driver);
+            input = driver.createInputTopic(TOPICS.input(), new ByteArraySerializer(), new ByteArraySerializer());
+            trajectories = driver.createOutputTopic(TOPICS.trajectories(), new StringDeserializer(), new ByteArrayDeserializer());
+            bands = driver.createOutputTopic(TOPICS.bands(), new StringDeserializer(), new ByteArrayDeserializer());
+            dead = driver.createOutputTopic(TOPICS.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
+        }
+
+        Harness() {
+            this(SETTINGS);
+        }
+
+        void send(String key, SurveillanceReport r) {
+            input.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), Fixtures.bytes(r));
+        }
+
+        void flush() {
+            driver.advanceWallClockTime(Duration.ofMillis(SETTINGS.batchEveryMillis()));
+        }
+    }
+
+    @AfterEach
+    void close() {
+        drivers.forEach(TopologyTestDriver::close);
+    }
+
+    private static long t(int seconds) {
+        return Fixtures.T0 + seconds * 1000L;
+    }
+
+    private static List<InfilledTrajectory> trajectories(List<KeyValue<String, byte[]>> records) {
+        return records.stream().map(kv -> AvroFormat.singleObjectSerde(InfilledTrajectory.class).deserializer()
+                .deserialize("t", kv.value)).collect(Collectors.toList());
+    }
+
+    private static DensityBands bands(byte[] bytes) {
+        return AvroFormat.singleObjectSerde(DensityBands.class).deserializer().deserialize("t", bytes);
+    }
+
+    @Test
+    void dueFlightsAreBatchedIntoOneCallAndPublishedOnBothTopics() {
+        Harness h = new Harness();
+        String[] aircraft = {"3c6586", "4ca7b5", "a1b2c3"};
+        for (int s = 0; s <= 55; s += 5) {
+            for (String a : aircraft) {
+                h.send(a, Fixtures.climbing(a, t(s)));
+            }
+        }
+        assertTrue(h.trajectories.isEmpty(), "nothing is sent before the batch runs");
+        h.flush();
+        List<KeyValue<String, byte[]>> trajectories = h.trajectories.readKeyValuesToList();
+        List<KeyValue<String, byte[]>> bands = h.bands.readKeyValuesToList();
+        // triggers at 5, 15, 25, 35, 45, 55 s for each of the three aircraft
+        assertEquals(18, trajectories.size());
+        assertEquals(18, bands.size());
+        var batches = h.metrics.registry().find("sigmavrate.batch.windows").summary();
+        assertEquals(1, batches.count(), "one inference call");
+        assertEquals(18, batches.totalAmount(), 0.0);
+        InfilledTrajectory last = trajectories(trajectories).get(17);
+        assertEquals("a1b2c3", trajectories.get(17).key);
+        assertEquals("baseline-altitude-difference", last.getModelId());
+        assertEquals(SPEC.sha256(), last.getSpecHash());
+        assertEquals(64, last.getSteps().size());
+        assertEquals(t(55), last.getLastReportTime().toEpochMilli());
+        Instant end = last.getSteps().get(63).getTime();
+        assertTrue(!end.isBefore(Instant.ofEpochMilli(t(55) + 120_000)), "the window reaches the horizon: " + end);
+        assertTrue(last.getSteps().get(63).getVerticalRate().getEstimate() > 1000, "forecast continues the climb");
+        DensityBands b = bands(bands.get(17).value);
+        assertEquals(64, b.getSteps().size());
+        assertEquals(b.getQuantileLevels().size(), b.getSteps().get(0).getAltitude().getQuantiles().size());
+        assertEquals(Seeds.of(b.getFlightId(), b.getGridStart().toEpochMilli()), last.getSeed());
+        assertTrue(b.getFlightId().startsWith("a1b2c3-20230601T120000Z"));
+    }
+
+    @Test
+    void lateAndOutOfOrderReportsWithinGraceAreUsedOthersCountedAndDropped() {
+        Harness h = new Harness();
+        h.send("3c6586", Fixtures.climbing("3c6586", t(0)));
+        h.send("3c6586", Fixtures.climbing("3c6586", t(100)));
+        h.send("3c6586", Fixtures.report("3c6586", t(60), 4444.0, 1472.0)); // 40 s late: used
+        h.send("3c6586", Fixtures.climbing("3c6586", t(20))); // 80 s late: dropped
+        h.send("3c6586", Fixtures.climbing("3c6586", t(110))); // triggers
+        h.flush();
+        List<InfilledTrajectory> out = trajectories(h.trajectories.readKeyValuesToList());
+        assertEquals(2, out.size());
+        InfilledTrajectory w = out.get(1);
+        long start = w.getGridStart().toEpochMilli();
+        int step60 = (int) ((t(60) - start) / 10_000);
+        assertEquals(4444.0, w.getSteps().get(step60).getAltitude().getObservedValue(), 0.0);
+        int step20 = (int) ((t(20) - start) / 10_000);
+        assertTrue(!w.getSteps().get(step20).getAltitude().getObserved(), "the dropped report is not in the window");
+        assertEquals(1.0, h.metrics.count("sigmavrate.late.dropped", null, null), 0.0);
+    }
+
+    @Test
+    void badInputGoesToTheDeadLetterTopicWithItsReasonAndTheStreamGoesOn() {
+        Harness h = new Harness();
+        h.input.pipeInput("3c6586".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3, 4});
+        DensityBands other = new DensityBands("3c6586", "x", "m", "s", Instant.EPOCH, 10_000, Instant.EPOCH, List.of(), List.of());
+        h.input.pipeInput("3c6586".getBytes(StandardCharsets.UTF_8),
+                AvroFormat.singleObjectSerde(DensityBands.class).serializer().serialize("t", other));
+        h.send("3c6586", Fixtures.report("3c6586", t(0), 3000.0, 99_999.0));
+        h.send("3c6586", Fixtures.report("3c6586", t(0), 3000.0, Double.NaN));
+        h.send("3c6586", Fixtures.climbing("3c6586", t(7 * 3600)));
+        h.send("xyz", Fixtures.climbing("xyz", t(0)));
+        h.send("3c6586", Fixtures.climbing("3c6586", t(0)));
+        h.send("3c6586", Fixtures.climbing("3c6586", t(10)));
+        h.flush();
+        List<TestRecord<String, byte[]>> dead = h.dead.readRecordsToList();
+        List<String> reasons = dead.stream()
+                .map(r -> new String(r.headers().lastHeader(ReportDecoder.REASON_HEADER).value(), StandardCharsets.UTF_8))
+                .collect(Collectors.toList());
+        assertEquals(List.of("undecodable", "wrong-schema", "out-of-range", "out-of-range", "future", "bad-icao24"), reasons);
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, dead.get(0).value(), "the original bytes are kept");
+        assertTrue(new String(dead.get(2).headers().lastHeader(ReportDecoder.DETAIL_HEADER).value(), StandardCharsets.UTF_8)
+                .contains("vertical_rate_fpm"));
+        assertEquals(1.0, h.metrics.count("sigmavrate.dead.lettered", "reason", "wrong-schema"), 0.0);
+        assertEquals(1, h.trajectories.readKeyValuesToList().size(), "valid reports after bad ones still flow");
+    }
+
+    @Test
+    void reportsKeyedOtherwiseAreReKeyedByIcao24() {
+        Harness h = new Harness();
+        h.send("some-producer-key", Fixtures.climbing("3C6586", t(0)));
+        h.send(null, Fixtures.climbing("3c6586", t(10)));
+        h.flush();
+        List<KeyValue<String, byte[]>> out = h.bands.readKeyValuesToList();
+        assertEquals(1, out.size());
+        assertEquals("3c6586", out.get(0).key);
+    }
+
+    @Test
+    void aLongSilenceStartsANewFlightSegment() {
+        Harness h = new Harness();
+        h.send("3c6586", Fixtures.climbing("3c6586", t(0)));
+        h.send("3c6586", Fixtures.climbing("3c6586", t(10)));
+        h.send("3c6586", Fixtures.climbing("3c6586", t(20 * 60)));
+        h.send("3c6586", Fixtures.climbing("3c6586", t(20 * 60 + 10)));
+        h.flush();
+        List<InfilledTrajectory> out = trajectories(h.trajectories.readKeyValuesToList());
+        assertEquals(List.of("3c6586-20230601T120000Z", "3c6586-20230601T122000Z"),
+                out.stream().map(InfilledTrajectory::getFlightId).collect(Collectors.toList()));
+    }
+
+    /** Many aircraft, irregular sparse reports, some out of order. */
+    private static List<SurveillanceReport> traffic() {
+        List<SurveillanceReport> out = new ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int s = 0; s < 900; s += 1 + random.nextInt(20)) {
+            for (int a = 0; a < 5; a++) {
+                int jitter = random.nextInt(10) == 0 ? -random.nextInt(30) : 0;
+                out.add(Fixtures.climbing(String.format("%06x", 0xa00000 + a), t(Math.max(0, s + jitter))));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> run(List<SurveillanceReport> input, int flushEvery, Harness h) {
+        List<String> out = new ArrayList<>();
+        int n = 0;
+        for (SurveillanceReport r : input) {
+            h.send(r.getIcao24(), r);
+            if (++n % flushEvery == 0) {
+                h.flush();
+            }
+        }
+        h.flush();
+        for (KeyValue<String, byte[]> kv : h.trajectories.readKeyValuesToList()) {
+            out.add(kv.key + " T " + java.util.Base64.getEncoder().encodeToString(kv.value));
+        }
+        for (KeyValue<String, byte[]> kv : h.bands.readKeyValuesToList()) {
+            out.add(kv.key + " B " + java.util.Base64.getEncoder().encodeToString(kv.value));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void outputsAreDeterministicWhateverTheBatching() {
+        List<SurveillanceReport> input = traffic();
+        List<String> oneByOne = run(input, 1, new Harness());
+        List<String> allAtOnce = run(input, Integer.MAX_VALUE, new Harness());
+        assertTrue(oneByOne.size() > 100, "outputs: " + oneByOne.size());
+        assertEquals(oneByOne, allAtOnce);
+    }
+
+    @Test
+    void aRestartFromTheStoresGivesTheSameOutputsAsAnUninterruptedRun() {
+        List<SurveillanceReport> input = traffic();
+        List<String> uninterrupted = run(input, 7, new Harness());
+
+        Harness first = new Harness();
+        int half = input.size() / 2;
+        List<String> before = run(input.subList(0, half), 7, first);
+        // the crash: nothing but the stores survives (no flush of pending windows either)
+        Harness second = new Harness();
+        for (String store : List.of(ForecastTopology.FLIGHTS_STORE, ForecastTopology.PENDING_STORE, ForecastTopology.LATEST_STORE)) {
+            KeyValueStore<String, byte[]> from = first.driver.getKeyValueStore(store);
+            KeyValueStore<String, byte[]> to = second.driver.getKeyValueStore(store);
+            try (KeyValueIterator<String, byte[]> it = from.all()) {
+                it.forEachRemaining(kv -> to.put(kv.key, kv.value));
+            }
+        }
+        List<String> after = run(input.subList(half, input.size()), 7, second);
+        List<String> restarted = new ArrayList<>(before);
+        restarted.addAll(after);
+        restarted.sort(null);
+        assertEquals(uninterrupted, restarted);
+    }
+
+    @Test
+    void overCapacityTheLeastChangedFlightsWaitAndAreCounted() {
+        StreamingSettings small = new StreamingSettings(TOPICS, SETTINGS.rules(), SETTINGS.maxFutureMillis(),
+                SETTINGS.batchEveryMillis(), 2);
+        Harness h = new Harness(small);
+        for (int a = 0; a < 4; a++) {
+            String icao = String.format("%06x", 0xb00000 + a);
+            h.send(icao, Fixtures.climbing(icao, t(0)));
+            h.send(icao, Fixtures.climbing(icao, t(10)));
+        }
+        h.flush();
+        assertEquals(2, h.bands.readKeyValuesToList().size());
+        assertEquals(2.0, h.metrics.count("sigmavrate.cadence.stretched", null, null), 0.0);
+        h.flush();
+        assertEquals(2, h.bands.readKeyValuesToList().size(), "the deferred windows follow in the next batch");
+        assertNotEquals(0, h.metrics.registry().find("sigmavrate.inference").timer().count());
+    }
+}
