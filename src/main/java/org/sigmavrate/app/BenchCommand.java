@@ -1,0 +1,224 @@
+package org.sigmavrate.app;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.ingest.FlightReaders;
+import org.sigmavrate.model.ForecastSettings;
+import org.sigmavrate.model.SigmaGptForecaster;
+import org.sigmavrate.model.WindowDensity;
+import org.sigmavrate.model.eval.EvalWindow;
+import org.sigmavrate.model.eval.EvalWindows;
+import org.sigmavrate.model.eval.Protocol;
+import org.sigmavrate.model.onnx.ModelSequence;
+import org.sigmavrate.model.onnx.SigmaGptSession;
+import org.sigmavrate.model.sampling.BurstSampler;
+import org.sigmavrate.model.sampling.SampleResult;
+import org.sigmavrate.model.sampling.SampleTask;
+import org.sigmavrate.model.sampling.Sampler;
+import org.sigmavrate.model.sampling.SequentialSampler;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmarks, side by side in one run: (1) forward throughput of the full Java path",
+                "(SigmaGptSession.forward: building sequences, masks, direct buffers, pinned output) against a raw",
+                "OrtSession.run loop on pre-built tensors, per batch size and length; (2) burst against sequential",
+                "sampling on sparse10 windows of real flights: forward calls, steps and wall time per joint sample."})
+public class BenchCommand implements Callable<Integer> {
+    @Option(names = "--batches", defaultValue = "1,4,16,64", split = ",", description = "batch sizes (default: ${DEFAULT-VALUE})")
+    int[] batches;
+
+    @Option(names = "--lengths", defaultValue = "32,128", split = ",", description = "sequence lengths (default: ${DEFAULT-VALUE})")
+    int[] lengths;
+
+    @Option(names = "--seconds", defaultValue = "2", description = "measuring time per configuration (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--input", arity = "0..*", paramLabel = "PATH",
+            description = "flights for the sampling benchmark (sparse10 windows); none: skip it")
+    List<Path> inputs;
+
+    @Option(names = "--windows", defaultValue = "4", description = "windows for the sampling benchmark (default: ${DEFAULT-VALUE})")
+    int windows;
+
+    @Option(names = "--samples", defaultValue = "8", description = "joint samples per window (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        try (SigmaGptSession session = modelOptions.open()) {
+            System.out.printf(Locale.ROOT, "model %s, provider %s, %d intra-op thread(s), %d cores%n", session.modelId(),
+                    session.metrics().executionProvider(), modelOptions.threads, Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "%6s %6s %12s %12s %12s %12s %8s%n", "batch", "length", "java ms/call",
+                    "java seq/s", "raw ms/call", "raw seq/s", "java/raw");
+            for (int length : lengths) {
+                for (int batch : batches) {
+                    // alternate the two paths in rounds and keep each one's best round: on a shared 2-core
+                    // machine the noise between rounds is larger than the difference being measured
+                    double java = Double.MAX_VALUE;
+                    double raw = Double.MAX_VALUE;
+                    for (int round = 0; round < 3; round++) {
+                        java = Math.min(java, javaPath(session, batch, length));
+                        raw = Math.min(raw, rawLoop(session, batch, length));
+                    }
+                    System.out.printf(Locale.ROOT, "%6d %6d %12.2f %12.1f %12.2f %12.1f %8.2f%n", batch, length,
+                            java * 1e3, batch / java, raw * 1e3, batch / raw, raw / java);
+                }
+            }
+            if (inputs != null && !inputs.isEmpty()) {
+                sampling(session);
+            }
+        }
+        return 0;
+    }
+
+    /** Seconds per call of the full Java path: sequences built and copied into buffers on every call. */
+    private double javaPath(SigmaGptSession session, int batch, int length) {
+        List<ModelSequence> seqs = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            seqs.add(causal(session, length, b));
+        }
+        return time(() -> session.forward(seqs));
+    }
+
+    private double rawLoop(SigmaGptSession session, int batch, int length) throws OrtException {
+        int n = batch * length;
+        LongBuffer tokens = longs(n);
+        LongBuffer in = longs(n);
+        LongBuffer out = longs(n);
+        ByteBuffer mask = ByteBuffer.allocateDirect(n * length).order(ByteOrder.nativeOrder());
+        for (int b = 0; b < batch; b++) {
+            ModelSequence s = causal(session, length, b);
+            for (int i = 0; i < length; i++) {
+                tokens.put(b * length + i, s.tokens()[i]);
+                in.put(b * length + i, s.posIn()[i]);
+                out.put(b * length + i, s.posOut()[i]);
+                for (int j = 0; j < length; j++) {
+                    mask.put((b * length + i) * length + j, (byte) (j <= i ? 1 : 0));
+                }
+            }
+        }
+        long[] s2 = {batch, length};
+        try (OnnxTensor t = OnnxTensor.createTensor(session.environment(), tokens, s2);
+                OnnxTensor pi = OnnxTensor.createTensor(session.environment(), in, s2);
+                OnnxTensor po = OnnxTensor.createTensor(session.environment(), out, s2);
+                OnnxTensor m = OnnxTensor.createTensor(session.environment(), mask, new long[] {batch, length, length},
+                        OnnxJavaType.BOOL)) {
+            Map<String, OnnxTensor> feeds = Map.of("tokens", t, "pos_in", pi, "pos_out", po, "attn_mask", m);
+            OrtSession ort = session.ortSession();
+            return time(() -> {
+                try (OrtSession.Result r = ort.run(feeds)) {
+                    r.get(0);
+                } catch (OrtException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    private double time(Runnable call) {
+        call.run(); // warm-up
+        call.run();
+        long budget = (long) (seconds * 1e9 / 3);
+        long start = System.nanoTime();
+        int calls = 0;
+        while (System.nanoTime() - start < budget || calls < 3) {
+            call.run();
+            calls++;
+        }
+        return (System.nanoTime() - start) / 1e9 / calls;
+    }
+
+    private static ModelSequence causal(SigmaGptSession session, int length, int salt) {
+        var tok = session.spec().tokenizer();
+        long[] order = new long[length];
+        long[] tokens = new long[length];
+        for (int i = 0; i < length; i++) {
+            order[i] = (i * 37L + salt) % session.spec().grid().positionCount();
+            tokens[i] = order[i] % 2 == 0 ? tok.firstToken(org.sigmavrate.domain.grid.Channel.VERTICAL_RATE) + 100 + i % 40
+                    : tok.firstToken(org.sigmavrate.domain.grid.Channel.ALTITUDE) + 200 + i;
+        }
+        return new org.sigmavrate.model.sequence.Sequences(session.spec()).causal(order, tokens, length);
+    }
+
+    private static LongBuffer longs(int n) {
+        return ByteBuffer.allocateDirect(n * 8).order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
+    private void sampling(SigmaGptSession session) throws Exception {
+        List<Path> files = FlightReaders.expand(inputs, System.err);
+        List<EvalWindow> all = new EvalWindows(SpecLoader.bundled()).load(files, System.err).windows();
+        if (all.isEmpty()) {
+            System.out.println("sampling benchmark: no 64-step window with a rate at every step in the input");
+            return;
+        }
+        List<ObservedWindow> observed = new ArrayList<>();
+        int stride = Math.max(1, all.size() / windows);
+        for (int i = 0; i < all.size() && observed.size() < windows; i += stride) {
+            EvalWindow w = all.get(i);
+            long seed = 1000 + i;
+            observed.add(org.sigmavrate.model.eval.Evaluator.observeForBench(w,
+                    Protocol.SPARSE10.observedSteps(w.truth().steps(), seed), seed));
+        }
+        SigmaGptForecaster f = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(0));
+        List<WindowDensity> d = f.densities(observed);
+        List<SampleTask> tasks = new ArrayList<>();
+        for (WindowDensity wd : d) {
+            tasks.add(f.sampleTask(wd, samples));
+        }
+        int unknown = 0;
+        for (WindowDensity wd : d) {
+            unknown += wd.unknown().length;
+        }
+        System.out.printf(Locale.ROOT, "%nsampling: %d sparse10 windows of real flights, %.1f unknown positions each, "
+                + "%d joint samples per window, batched%n", observed.size(), unknown / (double) observed.size(), samples);
+        System.out.printf(Locale.ROOT, "%-12s %14s %14s %18s %12s%n", "sampler", "steps/sample", "calls/sample",
+                "batched calls/win", "ms/sample");
+        double[] seq = runSampler(new SequentialSampler(session, 64), tasks);
+        double[] burst = runSampler(new BurstSampler(session, 64), tasks);
+        System.out.printf(Locale.ROOT, "burst vs sequential: %.1fx fewer steps, %.1fx fewer forward calls, %.1fx less wall time%n",
+                seq[0] / burst[0], seq[1] / burst[1], seq[2] / burst[2]);
+    }
+
+    private double[] runSampler(Sampler sampler, List<SampleTask> tasks) {
+        long start = System.nanoTime();
+        List<SampleResult> results = sampler.sample(tasks);
+        double ms = (System.nanoTime() - start) / 1e6;
+        double steps = 0;
+        double calls = 0;
+        double batched = 0;
+        int paths = 0;
+        for (SampleResult r : results) {
+            for (int p = 0; p < r.pathSteps().length; p++) {
+                steps += r.pathSteps()[p];
+                calls += r.pathCalls()[p];
+                paths++;
+            }
+            batched += r.forwardCalls();
+        }
+        double[] out = {steps / paths, calls / paths, ms / paths};
+        System.out.printf(Locale.ROOT, "%-12s %14.1f %14.1f %18.1f %12.1f%n", sampler.name(), out[0], out[1],
+                batched / results.size(), out[2]);
+        return out;
+    }
+}

@@ -1,0 +1,204 @@
+package org.sigmavrate.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.sigmavrate.domain.forecast.WindowForecaster;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.ingest.FlightReaders;
+import org.sigmavrate.ingest.UnreadableFileException;
+import org.sigmavrate.model.ForecastSettings;
+import org.sigmavrate.model.SigmaGptForecaster;
+import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
+import org.sigmavrate.model.baseline.LinearInterpolationForecaster;
+import org.sigmavrate.model.baseline.PersistenceForecaster;
+import org.sigmavrate.model.eval.EvalWindow;
+import org.sigmavrate.model.eval.EvalWindows;
+import org.sigmavrate.model.eval.Evaluator;
+import org.sigmavrate.model.eval.Metrics;
+import org.sigmavrate.model.eval.Protocol;
+import org.sigmavrate.model.onnx.ModelLoadException;
+import org.sigmavrate.model.onnx.SigmaGptSession;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Scores the σ-GPT and the baselines on recorded flights the model never saw (e.g. the dataset's",
+                "test_flights.csv): 64-step windows in which every step has a true vertical rate, some steps shown",
+                "per protocol, metrics on the hidden steps' rates. Prints a table, writes metrics.json.",
+                "Definitions: docs/INFERENCE.md."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:evaluated", "1:the model could not be run or the metrics not written",
+                "2:bad arguments or no usable input (unknown format, empty file, no flight long enough)"})
+public class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH",
+            description = "files or folders of any supported format (canonical CSV, traffic JSON, ...)")
+    List<Path> inputs;
+
+    @Option(names = "--protocol", defaultValue = "all", split = ",",
+            description = "sparse10, sparse25, gap, forecast or all (comma-separated; default: ${DEFAULT-VALUE})")
+    List<String> protocols;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "metrics JSON to write")
+    Path out;
+
+    @Option(names = "--samples", defaultValue = "16", description = "joint samples K per window for the sample-median row; 0 skips it (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--seed", defaultValue = "20240415", description = "seed of the observed steps and the sampling (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--max-windows", defaultValue = "0", description = "evaluate only the first N windows (0: all)")
+    int maxWindows;
+
+    @Option(names = "--batch-windows", defaultValue = "8", description = "windows per batched model call (default: ${DEFAULT-VALUE})")
+    int batchWindows;
+
+    @Option(names = "--sample-windows", defaultValue = "0",
+            description = "draw joint samples only for the first N windows (0: all); the sample row says how many it scored")
+    int sampleWindows;
+
+    @Option(names = "--no-model", description = "baselines only")
+    boolean noModel;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() {
+        List<Protocol> chosen = new ArrayList<>();
+        try {
+            for (String p : protocols) {
+                if (p.trim().equalsIgnoreCase("all")) {
+                    chosen.addAll(List.of(Protocol.values()));
+                } else {
+                    chosen.add(Protocol.parse(p));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("evaluate: " + e.getMessage());
+            return 2;
+        }
+        Spec spec = SpecLoader.bundled();
+        List<Path> files;
+        try {
+            files = FlightReaders.expand(inputs, System.err);
+        } catch (UnreadableFileException e) {
+            System.err.println("evaluate: " + e.getMessage());
+            return 2;
+        }
+        if (files.isEmpty()) {
+            System.err.println("evaluate: no supported flight files in " + inputs + " (supported: "
+                    + FlightReaders.supportedFormats() + ")");
+            return 2;
+        }
+        EvalWindows.Loaded loaded = new EvalWindows(spec).load(files, System.err);
+        for (String problem : loaded.problems()) {
+            System.err.println("evaluate: " + problem);
+        }
+        List<EvalWindow> windows = loaded.windows();
+        if (windows.isEmpty()) {
+            System.err.printf("evaluate: no evaluation window in %d file(s): %d flight(s), none with %d consecutive "
+                    + "grid steps (%d s) that all have a vertical rate%n", files.size(), loaded.flights(),
+                    spec.grid().windowSteps(), spec.grid().windowSteps() * spec.grid().stepMillis() / 1000);
+            return 2;
+        }
+        if (maxWindows > 0 && windows.size() > maxWindows) {
+            windows = windows.subList(0, maxWindows);
+        }
+        System.err.printf("evaluate: %d files, %d flights (%d too short for a window), %d windows%n", files.size(),
+                loaded.flights(), loaded.shortFlights(), windows.size());
+        SigmaGptSession session = null;
+        try {
+            SigmaGptForecaster model = null;
+            if (!noModel) {
+                session = modelOptions.open();
+                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(samples));
+            }
+            List<WindowForecaster> baselines = List.of(new LinearInterpolationForecaster(),
+                    new AltitudeDifferenceForecaster(), new PersistenceForecaster());
+            Evaluator evaluator = new Evaluator(model, noModel ? 0 : samples, baselines, seed, batchWindows)
+                    .sampleWindows(sampleWindows);
+            Map<String, Object> byProtocol = new LinkedHashMap<>();
+            List<Evaluator.ProtocolResult> results = new ArrayList<>();
+            for (Protocol p : chosen) {
+                Evaluator.ProtocolResult r = evaluator.run(p, windows, System.err);
+                results.add(r);
+                Map<String, Object> rows = new LinkedHashMap<>();
+                r.rows().forEach((name, m) -> rows.put(name, m.toMap()));
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("rows", rows);
+                if (!Double.isNaN(r.stepsPerSample())) {
+                    entry.put("burst_steps_per_sample", r.stepsPerSample());
+                    entry.put("forward_evaluations_per_sample", r.callsPerSample());
+                }
+                entry.put("seconds", r.seconds());
+                byProtocol.put(p.label(), entry);
+            }
+            print(System.out, results);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model_id", model == null ? null : model.modelId());
+            json.put("spec_sha256", spec.sha256());
+            json.put("inputs", inputs.stream().map(Path::toString).toList());
+            json.put("files", files.size());
+            json.put("flights", loaded.flights());
+            json.put("windows", windows.size());
+            json.put("seed", seed);
+            json.put("samples", samples);
+            json.put("metric_channel", "vertical_rate (ft/min), hidden steps only");
+            json.put("left_to_right_baseline", "not evaluated: no left-to-right model in models/");
+            json.put("protocols", byProtocol);
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+            System.err.println("evaluate: wrote " + out);
+            return 0;
+        } catch (ModelLoadException e) {
+            System.err.println("evaluate: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("evaluate: cannot write " + out + ": " + e.getMessage());
+            return 1;
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    static void print(PrintStream o, List<Evaluator.ProtocolResult> results) {
+        o.printf(Locale.ROOT, "%-10s %-34s %7s %8s %8s %8s %8s %6s %6s%n", "protocol", "row", "windows", "MAE",
+                "RMSE", "CRPS", "NLL", "cov50", "cov90");
+        for (Evaluator.ProtocolResult r : results) {
+            for (Map.Entry<String, Metrics> e : r.rows().entrySet()) {
+                Metrics m = e.getValue();
+                o.printf(Locale.ROOT, "%-10s %-34s %7d %8.1f %8.1f %8.1f %8s %6s %6s%n", r.protocol().label(), e.getKey(),
+                        m.windows(), m.mae(), m.rmse(), m.crps(), fmt(m.nll(), "%.3f"), fmt(m.coverage50(), "%.3f"),
+                        fmt(m.coverage90(), "%.3f"));
+            }
+            if (!Double.isNaN(r.stepsPerSample())) {
+                o.printf(Locale.ROOT, "%-10s burst sampler: %.1f steps and %.1f forward evaluations per joint sample%n",
+                        r.protocol().label(), r.stepsPerSample(), r.callsPerSample());
+            }
+        }
+    }
+
+    private static String fmt(double v, String pattern) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, pattern, v);
+    }
+}

@@ -1,0 +1,248 @@
+package org.sigmavrate.app;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.sigmavrate.domain.flight.Flight;
+import org.sigmavrate.domain.flight.FlightSegmenter;
+import org.sigmavrate.domain.flight.RejectionLedger;
+import org.sigmavrate.domain.flight.ReportCleaner;
+import org.sigmavrate.domain.flight.VerticalRateDeriver;
+import org.sigmavrate.domain.forecast.ChannelForecast;
+import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.forecast.WindowForecast;
+import org.sigmavrate.domain.grid.Channel;
+import org.sigmavrate.domain.grid.GridPlacer;
+import org.sigmavrate.domain.grid.GriddedFlight;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.ingest.FlightReaders;
+import org.sigmavrate.ingest.ReadResult;
+import org.sigmavrate.ingest.UnreadableFileException;
+import org.sigmavrate.model.ForecastSettings;
+import org.sigmavrate.model.SigmaGptForecaster;
+import org.sigmavrate.model.onnx.ModelLoadException;
+import org.sigmavrate.model.onnx.SigmaGptSession;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "infill", mixinStandardHelpOptions = true,
+        description = {"Infills every flight of the input offline: each flight on the grid from its first report, cut",
+                "into consecutive 64-step windows (the last one shorter), every grid step without a report infilled",
+                "with bands, a point estimate and K joint sample paths of vertical rate and altitude.",
+                "Output formats: docs/INFERENCE.md."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:written", "1:the model could not be run or the output not written",
+                "2:bad arguments or no usable input"})
+public class InfillCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH",
+            description = "files or folders of any supported format")
+    List<Path> inputs;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "output file: .csv for one row per flight and step, otherwise JSON lines (one window per line)")
+    Path out;
+
+    @Option(names = "--samples", defaultValue = "16", description = "joint sample paths K (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--quantiles", defaultValue = "0.05,0.25,0.5,0.75,0.95", split = ",",
+            description = "quantile levels (default: ${DEFAULT-VALUE})")
+    double[] quantiles;
+
+    @Option(names = "--seed", defaultValue = "20240415", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--batch-windows", defaultValue = "8", description = "windows per batched model call (default: ${DEFAULT-VALUE})")
+    int batchWindows;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() {
+        Spec spec = SpecLoader.bundled();
+        ForecastSettings settings;
+        try {
+            settings = ForecastSettings.defaults().withSamples(samples).withLevels(quantiles);
+        } catch (IllegalArgumentException e) {
+            System.err.println("infill: " + e.getMessage());
+            return 2;
+        }
+        List<Path> files;
+        try {
+            files = FlightReaders.expand(inputs, System.err);
+        } catch (UnreadableFileException e) {
+            System.err.println("infill: " + e.getMessage());
+            return 2;
+        }
+        if (files.isEmpty()) {
+            System.err.println("infill: no supported flight files in " + inputs + " (supported: "
+                    + FlightReaders.supportedFormats() + ")");
+            return 2;
+        }
+        List<ObservedWindow> windows = new ArrayList<>();
+        FlightSegmenter segmenter = new FlightSegmenter(FlightSegmenter.DEFAULT_MAX_GAP_MILLIS,
+                new ReportCleaner(spec.limits(Channel.VERTICAL_RATE), spec.limits(Channel.ALTITUDE)),
+                VerticalRateDeriver.standard());
+        GridPlacer placer = new GridPlacer(spec.grid());
+        int flights = 0;
+        int unreadable = 0;
+        for (Path file : files) {
+            ReadResult r;
+            try {
+                r = FlightReaders.read(file);
+            } catch (UnreadableFileException e) {
+                System.err.println("infill: skipping " + e.getMessage());
+                unreadable++;
+                continue;
+            }
+            if (r.reports().isEmpty()) {
+                System.err.println("infill: " + file + ": no usable reports (" + r.records() + " records, "
+                        + r.problems().size() + " skipped)");
+            }
+            for (Flight f : segmenter.segment(r.reports(), new RejectionLedger())) {
+                flights++;
+                GriddedFlight g = placer.place(f);
+                flightStart.putIfAbsent(g.flightId(), g.startMillis());
+                int n = spec.grid().windowSteps();
+                for (int from = 0; from < g.steps(); from += n) {
+                    GriddedFlight w = g.slice(from, Math.min(n, g.steps() - from));
+                    windows.add(new ObservedWindow(f.icao24(), w, f.endMillis(), seed ^ (w.flightId().hashCode() * 31L + from)));
+                }
+            }
+        }
+        if (windows.isEmpty()) {
+            System.err.println("infill: no flight to infill in " + files.size() + " file(s)"
+                    + (unreadable > 0 ? " (" + unreadable + " unreadable)" : ""));
+            return 2;
+        }
+        System.err.printf("infill: %d flights, %d windows, K = %d samples%n", flights, windows.size(), samples);
+        boolean csv = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+        try (SigmaGptSession session = modelOptions.open();
+                SigmaGptForecaster model = new SigmaGptForecaster(session, settings)) {
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+            long started = System.nanoTime();
+            long lastPrint = started;
+            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                if (csv) {
+                    w.write(csvHeader(settings));
+                }
+                ObjectMapper json = new ObjectMapper();
+                for (int from = 0; from < windows.size(); from += batchWindows) {
+                    List<ObservedWindow> batch = windows.subList(from, Math.min(windows.size(), from + batchWindows));
+                    for (WindowForecast f : model.forecast(batch)) {
+                        if (csv) {
+                            writeCsv(w, f);
+                        } else {
+                            w.write(json.writeValueAsString(toJson(f)));
+                            w.write('\n');
+                        }
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastPrint > 10_000_000_000L || from + batchWindows >= windows.size()) {
+                        lastPrint = now;
+                        System.err.printf("infill: %d/%d windows (%.0f s)%n", Math.min(windows.size(), from + batchWindows),
+                                windows.size(), (now - started) / 1e9);
+                    }
+                }
+            }
+            System.err.println("infill: wrote " + out);
+            return 0;
+        } catch (ModelLoadException e) {
+            System.err.println("infill: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("infill: cannot write " + out + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String csvHeader(ForecastSettings s) {
+        StringBuilder b = new StringBuilder("flight_id,timestamp,flight_step,channel,observed,value,estimate,mean");
+        for (double q : s.quantileLevels()) {
+            b.append(",q").append(String.format(Locale.ROOT, "%02d", Math.round(q * 100)));
+        }
+        for (int p = 0; p < s.samples(); p++) {
+            b.append(",sample_").append(p);
+        }
+        return b.append('\n').toString();
+    }
+
+    private final Map<String, Long> flightStart = new java.util.HashMap<>();
+
+    private void writeCsv(BufferedWriter w, WindowForecast f) throws IOException {
+        GriddedFlight g = f.request().window();
+        for (int s = 0; s < g.steps(); s++) {
+            for (Channel c : Channel.values()) {
+                ChannelForecast cf = f.channel(c);
+                StringBuilder b = new StringBuilder();
+                b.append(g.flightId()).append(',').append(java.time.Instant.ofEpochMilli(g.timeOf(s))).append(',')
+                        .append((g.timeOf(s) - flightStart.get(g.flightId())) / g.stepMillis()).append(',').append(c.specName()).append(',').append(cf.observed()[s] ? 1 : 0)
+                        .append(',').append(cf.observed()[s] ? num(cf.values()[s]) : "").append(',')
+                        .append(num(cf.estimate()[s])).append(',').append(num(cf.mean()[s]));
+                for (double q : cf.quantiles()[s]) {
+                    b.append(',').append(num(q));
+                }
+                for (double[] path : cf.samples()) {
+                    b.append(',').append(num(path[s]));
+                }
+                w.write(b.append('\n').toString());
+            }
+        }
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static Map<String, Object> toJson(WindowForecast f) {
+        GriddedFlight g = f.request().window();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("flight_id", g.flightId());
+        m.put("icao24", f.request().icao24());
+        m.put("model_id", f.modelId());
+        m.put("spec_sha256", f.specSha256());
+        m.put("grid_start_ms", g.startMillis());
+        m.put("step_ms", g.stepMillis());
+        m.put("steps", g.steps());
+        m.put("quantile_levels", f.quantileLevels());
+        m.put("forward_calls", f.forwardCalls());
+        for (Channel c : Channel.values()) {
+            ChannelForecast cf = f.channel(c);
+            Map<String, Object> ch = new LinkedHashMap<>();
+            ch.put("unit", c.unit());
+            ch.put("observed", cf.observed());
+            ch.put("values", nullable(cf.values()));
+            ch.put("estimate", cf.estimate());
+            ch.put("mean", cf.mean());
+            ch.put("quantiles", cf.quantiles());
+            ch.put("samples", cf.samples());
+            m.put(c.specName(), ch);
+        }
+        return m;
+    }
+
+    private static Double[] nullable(double[] v) {
+        Double[] out = new Double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Double.isNaN(v[i]) ? null : v[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package org.sigmavrate.app;
+
+import java.nio.file.Path;
+
+import org.sigmavrate.model.onnx.ExecutionProvider;
+import org.sigmavrate.model.onnx.ModelDirectories;
+import org.sigmavrate.model.onnx.SessionConfig;
+import org.sigmavrate.model.onnx.SigmaGptSession;
+
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that run the σ-GPT. */
+public class ModelOptions {
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "model folder (model.onnx, spec.json, ...); default: the single model under models/")
+    Path model;
+
+    @Option(names = "--threads", defaultValue = "1",
+            description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}; 1 is often fastest on 2 cores)")
+    int threads;
+
+    @Option(names = "--provider", defaultValue = "auto",
+            description = "execution provider: cpu, cuda (needs the -Pcuda build and a GPU) or auto (default: ${DEFAULT-VALUE})")
+    String provider;
+
+    SigmaGptSession open() {
+        Path dir = ModelDirectories.resolve(model);
+        return SigmaGptSession.open(dir, new SessionConfig(threads, ExecutionProvider.parse(provider)));
+    }
+}

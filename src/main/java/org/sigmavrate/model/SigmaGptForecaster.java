@@ -1,0 +1,216 @@
+package org.sigmavrate.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.sigmavrate.domain.forecast.ChannelForecast;
+import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.forecast.WindowForecast;
+import org.sigmavrate.domain.forecast.WindowForecaster;
+import org.sigmavrate.domain.grid.Channel;
+import org.sigmavrate.domain.grid.GridDefinition;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.domain.token.Tokenizer;
+import org.sigmavrate.model.density.CategoricalDensity;
+import org.sigmavrate.model.onnx.Logits;
+import org.sigmavrate.model.onnx.ModelSequence;
+import org.sigmavrate.model.onnx.SigmaGptSession;
+import org.sigmavrate.model.sampling.BurstSampler;
+import org.sigmavrate.model.sampling.SampleResult;
+import org.sigmavrate.model.sampling.SampleTask;
+import org.sigmavrate.model.sampling.Sampler;
+import org.sigmavrate.model.sampling.SequentialSampler;
+import org.sigmavrate.model.sequence.Sequences;
+
+/**
+ * The σ-GPT as a {@link WindowForecaster}: per window, the conditional density of every unknown (step, channel)
+ * given all observed ones in one density-mode pass (all windows of a call batched together), bands and point
+ * estimates from it, and K joint sample paths of both channels from the burst sampler. Observed values are kept
+ * as observed. Known positions are fed in a random order drawn from the window's seed.
+ */
+public final class SigmaGptForecaster implements WindowForecaster {
+    private static final long ORDER_SALT = 0x5DEECE66DL;
+    private static final long SAMPLE_SALT = 0x9E3779B97F4A7C15L;
+
+    private final SigmaGptSession session;
+    private final ForecastSettings settings;
+    private final Spec spec;
+    private final GridDefinition grid;
+    private final Tokenizer tokenizer;
+    private final Sequences sequences;
+    private final Sampler sampler;
+    private final boolean ownsSession;
+
+    public SigmaGptForecaster(SigmaGptSession session, ForecastSettings settings) {
+        this(session, settings, false);
+    }
+
+    public SigmaGptForecaster(SigmaGptSession session, ForecastSettings settings, boolean ownsSession) {
+        this.session = session;
+        this.settings = settings;
+        this.spec = session.spec();
+        this.grid = spec.grid();
+        this.tokenizer = spec.tokenizer();
+        this.sequences = new Sequences(spec);
+        this.sampler = settings.sampler() == ForecastSettings.SamplerKind.SEQUENTIAL
+                ? new SequentialSampler(session, settings.maxBatch())
+                : new BurstSampler(session, settings.maxBatch(), settings.burstVariant(), 1);
+        this.ownsSession = ownsSession;
+    }
+
+    public SigmaGptSession session() {
+        return session;
+    }
+
+    public ForecastSettings settings() {
+        return settings;
+    }
+
+    public Sampler sampler() {
+        return sampler;
+    }
+
+    /** The sampling task of a window: its known positions and tokens in the order the densities use. */
+    public SampleTask sampleTask(WindowDensity d, int paths) {
+        return new SampleTask(d.knownOrder(), d.knownTokens(), d.unknown(), paths, d.request().seed() ^ SAMPLE_SALT);
+    }
+
+    /** Conditional densities of every unknown position of each window, all windows batched. */
+    public List<WindowDensity> densities(List<ObservedWindow> windows) {
+        List<WindowDensity> out = new ArrayList<>(windows.size());
+        List<ModelSequence> seqs = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>();
+        for (int w = 0; w < windows.size(); w++) {
+            WindowDensity d = prepare(windows.get(w));
+            out.add(d);
+            if (d.unknown().length > 0) {
+                seqs.add(sequences.density(d.knownOrder(), d.knownTokens(), d.knownOrder().length, d.unknown(),
+                        d.unknown().length));
+                owners.add(w);
+            }
+        }
+        for (int from = 0; from < seqs.size(); from += settings.maxBatch()) {
+            int to = Math.min(seqs.size(), from + settings.maxBatch());
+            Logits logits = session.forward(seqs.subList(from, to));
+            for (int i = from; i < to; i++) {
+                WindowDensity d = out.get(owners.get(i));
+                int k = d.knownOrder().length;
+                for (int j = 0; j < d.unknown().length; j++) {
+                    int pos = (int) d.unknown()[j];
+                    Channel c = grid.channelOf(pos);
+                    double[] p = logits.blockProbabilities(i - from, k + j, tokenizer.firstToken(c),
+                            tokenizer.scale(c).size());
+                    d.byPosition()[pos] = new CategoricalDensity(tokenizer.scale(c), p);
+                }
+            }
+        }
+        return out;
+    }
+
+    private WindowDensity prepare(ObservedWindow w) {
+        int steps = w.steps();
+        if (steps > grid.windowSteps()) {
+            throw new IllegalArgumentException("window of " + steps + " steps; the model takes at most "
+                    + grid.windowSteps());
+        }
+        List<Long> known = new ArrayList<>();
+        List<Long> unknown = new ArrayList<>();
+        for (int s = 0; s < steps; s++) {
+            for (Channel c : Channel.values()) {
+                (w.observed(s, c) ? known : unknown).add((long) grid.position(s, c));
+            }
+        }
+        long[] order = known.stream().mapToLong(Long::longValue).toArray();
+        SplittableRandom rng = new SplittableRandom(w.seed() ^ ORDER_SALT);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            long t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        long[] tokens = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            int pos = (int) order[i];
+            Channel c = grid.channelOf(pos);
+            tokens[i] = tokenizer.encode(c, w.value(grid.stepOf(pos), c));
+        }
+        return new WindowDensity(w, order, tokens, unknown.stream().mapToLong(Long::longValue).toArray(),
+                new CategoricalDensity[grid.positionCount()]);
+    }
+
+    @Override
+    public List<WindowForecast> forecast(List<ObservedWindow> windows) {
+        List<WindowDensity> densities = densities(windows);
+        List<SampleResult> samples = null;
+        if (settings.samples() > 0) {
+            List<SampleTask> tasks = new ArrayList<>();
+            for (WindowDensity d : densities) {
+                tasks.add(sampleTask(d, settings.samples()));
+            }
+            samples = sampler.sample(tasks);
+        }
+        List<WindowForecast> out = new ArrayList<>(windows.size());
+        for (int w = 0; w < windows.size(); w++) {
+            WindowDensity d = densities.get(w);
+            SampleResult s = samples == null ? null : samples.get(w);
+            int calls = (d.unknown().length > 0 ? 1 : 0) + (s == null ? 0 : s.forwardCalls());
+            out.add(new WindowForecast(windows.get(w), modelId(), specSha256(), settings.quantileLevels(),
+                    channel(d, s, Channel.VERTICAL_RATE), channel(d, s, Channel.ALTITUDE), calls));
+        }
+        return out;
+    }
+
+    private ChannelForecast channel(WindowDensity d, SampleResult s, Channel c) {
+        ObservedWindow w = d.request();
+        int steps = w.steps();
+        double[] levels = settings.quantileLevels();
+        boolean[] observed = new boolean[steps];
+        double[] values = new double[steps];
+        double[] estimate = new double[steps];
+        double[] mean = new double[steps];
+        double[][] quantiles = new double[steps][];
+        int paths = s == null ? 0 : s.tokens().length;
+        double[][] samples = new double[paths][steps];
+        for (int step = 0; step < steps; step++) {
+            observed[step] = w.observed(step, c);
+            values[step] = w.value(step, c);
+            if (observed[step]) {
+                estimate[step] = values[step];
+                mean[step] = values[step];
+                quantiles[step] = new double[levels.length];
+                Arrays.fill(quantiles[step], values[step]);
+                for (int p = 0; p < paths; p++) {
+                    samples[p][step] = values[step];
+                }
+                continue;
+            }
+            CategoricalDensity density = d.at(step, c);
+            estimate[step] = density.median();
+            mean[step] = density.mean();
+            quantiles[step] = density.quantiles(levels);
+            for (int p = 0; p < paths; p++) {
+                samples[p][step] = tokenizer.decode((int) s.tokens()[p][grid.position(step, c)]);
+            }
+        }
+        return new ChannelForecast(observed, values, estimate, mean, quantiles, samples);
+    }
+
+    @Override
+    public String modelId() {
+        return session.modelId();
+    }
+
+    @Override
+    public String specSha256() {
+        return session.specSha256();
+    }
+
+    @Override
+    public void close() {
+        if (ownsSession) {
+            session.close();
+        }
+    }
+}

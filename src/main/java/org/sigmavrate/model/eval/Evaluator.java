@@ -1,0 +1,215 @@
+package org.sigmavrate.model.eval;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.forecast.WindowForecast;
+import org.sigmavrate.domain.forecast.WindowForecaster;
+import org.sigmavrate.domain.grid.Channel;
+import org.sigmavrate.domain.grid.GriddedFlight;
+import org.sigmavrate.domain.token.Tokenizer;
+import org.sigmavrate.model.SigmaGptForecaster;
+import org.sigmavrate.model.WindowDensity;
+import org.sigmavrate.model.density.CategoricalDensity;
+import org.sigmavrate.model.sampling.SampleResult;
+import org.sigmavrate.model.sampling.SampleTask;
+
+/**
+ * Runs the evaluation rows over windows under one protocol. Metrics are on the vertical rate of hidden steps.
+ * Rows: σ-GPT densities (median point estimate, exact discrete CRPS, NLL of the true bin, interpolated central
+ * intervals), σ-GPT sample median over K joint samples (empirical CRPS and quantiles), and point baselines (CRPS
+ * equals the absolute error; no interval).
+ */
+public final class Evaluator {
+    public static final String DENSITY_ROW = "sigma-gpt density";
+    private final SigmaGptForecaster model;
+    private final int samples;
+    private final List<WindowForecaster> baselines;
+    private final long seed;
+    private final int batchWindows;
+    private int sampleWindows = Integer.MAX_VALUE;
+
+    /** Draw joint samples only for the first {@code n} windows (sampling costs far more than densities). */
+    public Evaluator sampleWindows(int n) {
+        this.sampleWindows = n <= 0 ? Integer.MAX_VALUE : n;
+        return this;
+    }
+
+    public Evaluator(SigmaGptForecaster model, int samples, List<WindowForecaster> baselines, long seed, int batchWindows) {
+        this.model = model;
+        this.samples = samples;
+        this.baselines = baselines;
+        this.seed = seed;
+        this.batchWindows = Math.max(1, batchWindows);
+    }
+
+    /** Result of one protocol: metrics per row, plus sampler effort. */
+    public record ProtocolResult(Protocol protocol, Map<String, Metrics> rows, double stepsPerSample,
+            double callsPerSample, double seconds) {
+    }
+
+    public String sampleRow() {
+        return "sigma-gpt sample median (K=" + samples + ")";
+    }
+
+    public ProtocolResult run(Protocol protocol, List<EvalWindow> windows, PrintStream progress) {
+        long started = System.nanoTime();
+        Map<String, Metrics> rows = new LinkedHashMap<>();
+        if (model != null) {
+            rows.put(DENSITY_ROW, new Metrics());
+            if (samples > 0) {
+                rows.put(sampleRow(), new Metrics());
+            }
+        }
+        for (WindowForecaster b : baselines) {
+            rows.put(b.modelId(), new Metrics());
+        }
+        long lastPrint = started;
+        double stepSum = 0;
+        double callSum = 0;
+        long sampled = 0;
+        for (int from = 0; from < windows.size(); from += batchWindows) {
+            List<EvalWindow> batch = windows.subList(from, Math.min(windows.size(), from + batchWindows));
+            List<ObservedWindow> observed = new ArrayList<>();
+            List<boolean[]> hidden = new ArrayList<>();
+            for (EvalWindow w : batch) {
+                boolean[] obs = protocol.observedSteps(w.truth().steps(), windowSeed(protocol, w));
+                observed.add(observe(w, obs, windowSeed(protocol, w)));
+                boolean[] h = new boolean[obs.length];
+                for (int s = 0; s < obs.length; s++) {
+                    h[s] = !obs[s];
+                }
+                hidden.add(h);
+            }
+            if (model != null) {
+                List<WindowDensity> densities = model.densities(observed);
+                List<SampleResult> paths = null;
+                if (samples > 0 && from < sampleWindows) {
+                    List<SampleTask> tasks = new ArrayList<>();
+                    for (WindowDensity d : densities) {
+                        tasks.add(model.sampleTask(d, samples));
+                    }
+                    paths = model.sampler().sample(tasks);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    scoreDensity(rows.get(DENSITY_ROW), batch.get(i), hidden.get(i), densities.get(i));
+                    if (paths != null) {
+                        scoreSamples(rows.get(sampleRow()), batch.get(i), hidden.get(i), paths.get(i));
+                        stepSum += paths.get(i).meanStepsPerPath();
+                        callSum += paths.get(i).meanCallsPerPath();
+                        sampled++;
+                    }
+                }
+            }
+            for (WindowForecaster b : baselines) {
+                List<WindowForecast> f = b.forecast(observed);
+                for (int i = 0; i < batch.size(); i++) {
+                    scorePoint(rows.get(b.modelId()), batch.get(i), hidden.get(i), f.get(i));
+                }
+            }
+            long now = System.nanoTime();
+            boolean last = from + batchWindows >= windows.size();
+            if (progress != null && (now - lastPrint > 10_000_000_000L || last)) {
+                lastPrint = now;
+                progress.printf("%s: %d/%d windows (%.0f s)%n", protocol.label(),
+                        Math.min(windows.size(), from + batchWindows), windows.size(), (now - started) / 1e9);
+            }
+        }
+        return new ProtocolResult(protocol, rows, sampled == 0 ? Double.NaN : stepSum / sampled,
+                sampled == 0 ? Double.NaN : callSum / sampled, (System.nanoTime() - started) / 1e9);
+    }
+
+    long windowSeed(Protocol protocol, EvalWindow w) {
+        long h = seed * 0x9E3779B97F4A7C15L + w.index() * 0xBF58476D1CE4E5B9L + protocol.ordinal() * 0x94D049BB133111EBL;
+        h ^= h >>> 31;
+        return h;
+    }
+
+    /** {@link #observe} for the bench command. */
+    public static ObservedWindow observeForBench(EvalWindow w, boolean[] observed, long seed) {
+        return observe(w, observed, seed);
+    }
+
+    /** The window as the forecasters see it: observed steps keep both channels, hidden steps lose both. */
+    static ObservedWindow observe(EvalWindow w, boolean[] observed, long seed) {
+        GriddedFlight t = w.truth();
+        int n = t.steps();
+        double[] rates = new double[n];
+        double[] alts = new double[n];
+        byte[] flags = new byte[n];
+        long last = t.startMillis();
+        for (int s = 0; s < n; s++) {
+            rates[s] = observed[s] ? t.value(s, Channel.VERTICAL_RATE) : Double.NaN;
+            alts[s] = observed[s] ? t.value(s, Channel.ALTITUDE) : Double.NaN;
+            flags[s] = observed[s] ? t.rateFlags(s) : 0;
+            if (observed[s]) {
+                last = t.timeOf(s);
+            }
+        }
+        String icao = t.flightId().length() >= 6 ? t.flightId().substring(0, 6) : t.flightId();
+        return new ObservedWindow(icao, new GriddedFlight(t.flightId(), t.dataSource(), t.startMillis(), t.stepMillis(),
+                rates, alts, flags), last, seed);
+    }
+
+    private static void scoreDensity(Metrics m, EvalWindow w, boolean[] hidden, WindowDensity d) {
+        m.window();
+        for (int s = 0; s < hidden.length; s++) {
+            if (!hidden[s]) {
+                continue;
+            }
+            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
+            CategoricalDensity c = d.at(s, Channel.VERTICAL_RATE);
+            double p = c.probabilityOf(truth);
+            m.add(truth, c.median(), c.crps(truth), -Math.log(Math.max(p, 1e-300)),
+                    new double[] {c.quantile(0.25), c.quantile(0.75)}, new double[] {c.quantile(0.05), c.quantile(0.95)});
+        }
+    }
+
+    private void scoreSamples(Metrics m, EvalWindow w, boolean[] hidden, SampleResult r) {
+        m.window();
+        Tokenizer tok = model.session().spec().tokenizer();
+        int k = r.tokens().length;
+        double[] values = new double[k];
+        double[] probs = new double[k];
+        Arrays.fill(probs, 1.0 / k);
+        for (int s = 0; s < hidden.length; s++) {
+            if (!hidden[s]) {
+                continue;
+            }
+            int pos = s * Channel.COUNT + Channel.VERTICAL_RATE.ordinal();
+            for (int p = 0; p < k; p++) {
+                values[p] = tok.decode((int) r.tokens()[p][pos]);
+            }
+            Arrays.sort(values);
+            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
+            m.add(truth, empiricalQuantile(values, 0.5), CategoricalDensity.crpsDiscrete(values, probs, truth), Double.NaN,
+                    new double[] {empiricalQuantile(values, 0.25), empiricalQuantile(values, 0.75)},
+                    new double[] {empiricalQuantile(values, 0.05), empiricalQuantile(values, 0.95)});
+        }
+    }
+
+    private static void scorePoint(Metrics m, EvalWindow w, boolean[] hidden, WindowForecast f) {
+        m.window();
+        for (int s = 0; s < hidden.length; s++) {
+            if (!hidden[s]) {
+                continue;
+            }
+            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
+            double point = f.rate().estimate()[s];
+            m.add(truth, point, Math.abs(point - truth), Double.NaN, null, null);
+        }
+    }
+
+    /** Linear interpolation between order statistics (type 7) of sorted values. */
+    public static double empiricalQuantile(double[] sorted, double level) {
+        double h = (sorted.length - 1) * level;
+        int lo = (int) Math.floor(h);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+}
