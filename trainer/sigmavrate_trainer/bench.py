@@ -12,7 +12,7 @@ import torch
 
 from .model import SIZES, SigmaGPT, SigmaGPTConfig, block_ranges_of
 from .spec import Spec
-from .train import build_model, load_checkpoint, make_optimizer
+from .train import build_model, load_checkpoint, make_optimizer, set_threads
 
 
 def _ints(s: str) -> List[int]:
@@ -55,7 +55,7 @@ def bench(args) -> Dict:
     gen = torch.Generator().manual_seed(0)
     print(f"{'threads':>7} {'L':>4} {'batch':>5} {'ms/batch':>9} {'windows/s':>10}", flush=True)
     for th in _ints(args.threads):
-        torch.set_num_threads(th)
+        set_threads(th)
         for L in _ints(args.lengths):
             for B in _ints(args.batch_sizes):
                 b = random_batch(spec, B, L, gen, device)
@@ -71,7 +71,7 @@ def bench(args) -> Dict:
     tm.train()
     opt = make_optimizer(tm, 1e-4, 0.1)
     for th in _ints(args.threads):
-        torch.set_num_threads(th)
+        set_threads(th)
         b = random_batch(spec, args.train_batch, spec.n_positions, gen, device)
 
         def step():

@@ -6,7 +6,8 @@
    is known (ascending position order); every other step whose raw rate is present is a hidden target.
    One forward pass per batch (density mode) gives p(rate_r | known) for every hidden r.
    Reported: NLL of the true rate token, MAE of the density median against the RAW rate
-   (S_values.npy), MAE of the density mean, and the coverage of the central 50% and 90% intervals.
+   (S_values.npy), MAE of the density mean, and the coverage of the central 50% and 90% intervals;
+   again on the subset of hidden rates reported by the aircraft (S_flags bit0) when flags exist.
    Quantiles spread each bin's probability uniformly between its edges (outer open-ended bins get a
    width symmetric around their representative value).
    Baselines on the same windows / hidden steps, from the raw values of the observed steps:
@@ -71,7 +72,7 @@ def altdiff_baseline(obs_steps: np.ndarray, obs_rates: np.ndarray, obs_alts: np.
 
 @torch.no_grad()
 def density_eval(model, spec: Spec, tokens: np.ndarray, values: np.ndarray, obs_frac: float, seed: int,
-                 batch_size: int = 64, device="cpu") -> Dict:
+                 batch_size: int = 64, device="cpu", flags: Optional[np.ndarray] = None) -> Dict:
     model.eval()
     rng = np.random.default_rng(seed)
     S, C = spec.window_steps, spec.n_channels
@@ -98,7 +99,7 @@ def density_eval(model, spec: Spec, tokens: np.ndarray, values: np.ndarray, obs_
             qv = quantiles_from_probs(probs, lo, hi, qs)
             rows.append(dict(nll=-lp[np.arange(len(tb)), tb], median=qv[:, 0], q25=qv[:, 1], q75=qv[:, 2],
                              q05=qv[:, 3], q95=qv[:, 4], mean=probs @ blk.values, truth=p["truth"],
-                             interp=p["interp"], altdiff=p["altdiff"]))
+                             interp=p["interp"], altdiff=p["altdiff"], reported=p["reported"]))
         pending.clear()
 
     n_windows = 0
@@ -114,7 +115,8 @@ def density_eval(model, spec: Spec, tokens: np.ndarray, values: np.ndarray, obs_
         flat = flat_tokens(tok)
         kp = np.array([s * C + c for s in obs for c in range(C) if flat[s * C + c] >= 0], dtype=np.int64)
         kt = flat[kp] if len(kp) else np.zeros(0, np.int64)
-        pending.append(dict(kp=kp, kt=kt, qp=hidden * C + 0, true_tok=tok[hidden, 0], truth=val[hidden, 0],
+        rep = (np.asarray(flags[w])[hidden] & 1).astype(bool) if flags is not None else np.ones(len(hidden), bool)
+        pending.append(dict(kp=kp, kt=kt, qp=hidden * C + 0, true_tok=tok[hidden, 0], truth=val[hidden, 0], reported=rep,
                             interp=interp_baseline(obs, val[obs, 0], hidden),
                             altdiff=altdiff_baseline(obs, val[obs, 0], val[obs, 1], hidden, spec.step_seconds)))
         n_windows += 1
@@ -124,10 +126,17 @@ def density_eval(model, spec: Spec, tokens: np.ndarray, values: np.ndarray, obs_
     if not rows:
         return {"windows": 0, "hidden_rates": 0}
     cat = {k: np.concatenate([r[k] for r in rows]) for k in rows[0]}
+    res = {"windows": n_windows, "observed_steps_per_window": n_obs}
+    res.update(_density_metrics(cat))
+    rep = cat["reported"]
+    if flags is not None and rep.any() and not rep.all():
+        res["reported_rates_only"] = _density_metrics({k: v[rep] for k, v in cat.items()})
+    return res
+
+
+def _density_metrics(cat: Dict[str, np.ndarray]) -> Dict:
     t = cat["truth"]
     return {
-        "windows": n_windows,
-        "observed_steps_per_window": n_obs,
         "hidden_rates": int(len(t)),
         "model_nll": float(cat["nll"].mean()),
         "model_median_mae": float(np.abs(cat["median"] - t).mean()),
@@ -159,22 +168,29 @@ def evaluate(args) -> Dict:
     print(f"  nll/token random order: {res['nll_random']:.4f}", flush=True)
     res["nll_l2r"] = mean_nll(model, tokens, spec, "l2r", seed=0, batch_size=args.batch_size, device=device)
     print(f"  nll/token l2r order:    {res['nll_l2r']:.4f}", flush=True)
-    d = density_eval(model, spec, tokens, values, args.obs_frac, args.seed, args.batch_size, device)
+    flags = np.asarray(sp.flags[:n]) if sp.flags is not None else None
+    d = density_eval(model, spec, tokens, values, args.obs_frac, args.seed, args.batch_size, device, flags)
     res["density"] = d
     if d.get("hidden_rates"):
-        print(f"\nhidden vertical rates, {d['observed_steps_per_window']} of {spec.window_steps} steps observed "
-              f"({d['windows']} windows, {d['hidden_rates']} hidden rates; mean |rate| {d['truth_mean_abs']:.0f} ft/min)")
-        print(f"  {'method':<34} {'MAE ft/min':>10} {'NLL':>8} {'cov50':>6} {'cov90':>6}")
-        print(f"  {'sigma-GPT density median':<34} {d['model_median_mae']:10.1f} {d['model_nll']:8.3f} "
-              f"{d['coverage_50']:6.3f} {d['coverage_90']:6.3f}")
-        print(f"  {'sigma-GPT density mean':<34} {d['model_mean_mae']:10.1f}")
-        print(f"  {'linear interpolation of rate':<34} {d['interp_mae']:10.1f}")
-        print(f"  {'altitude difference / persistence':<34} {d['altdiff_mae']:10.1f}")
+        _print_table(f"hidden vertical rates, {d['observed_steps_per_window']} of {spec.window_steps} steps observed "
+                     f"({d['windows']} windows)", d)
+    if d.get("reported_rates_only"):
+        _print_table("  the same, only hidden rates reported by the aircraft (flags bit0)", d["reported_rates_only"])
     out = Path(args.out) if args.out else Path(args.ckpt).with_name(f"eval_{args.split}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=1))
     print(f"wrote {out}", flush=True)
     return res
+
+
+def _print_table(title: str, d: Dict):
+    print(f"\n{title}: {d['hidden_rates']} hidden rates, mean |rate| {d['truth_mean_abs']:.0f} ft/min")
+    print(f"  {'method':<34} {'MAE ft/min':>10} {'NLL':>8} {'cov50':>6} {'cov90':>6}")
+    print(f"  {'sigma-GPT density median':<34} {d['model_median_mae']:10.1f} {d['model_nll']:8.3f} "
+          f"{d['coverage_50']:6.3f} {d['coverage_90']:6.3f}")
+    print(f"  {'sigma-GPT density mean':<34} {d['model_mean_mae']:10.1f}")
+    print(f"  {'linear interpolation of rate':<34} {d['interp_mae']:10.1f}")
+    print(f"  {'altitude difference / persistence':<34} {d['altdiff_mae']:10.1f}")
 
 
 def add_eval_args(p):

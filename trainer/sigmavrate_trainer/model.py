@@ -76,8 +76,8 @@ class SigmaGPTConfig:
 
 SIZES = {
     "tiny": dict(n_layer=2, n_head=2, d_model=64),
-    "small": dict(n_layer=4, n_head=4, d_model=128),   # default shipped size (~1.1 M parameters)
-    "medium": dict(n_layer=6, n_head=4, d_model=160),  # ~2.3 M parameters
+    "small": dict(n_layer=4, n_head=4, d_model=128),   # default shipped size (1.11 M parameters)
+    "medium": dict(n_layer=6, n_head=4, d_model=160),  # 2.26 M parameters
 }
 
 

@@ -62,8 +62,32 @@ def add_train_args(p: argparse.ArgumentParser):
     p.add_argument("--amp", action="store_true", help="cuda: bfloat16 autocast")
 
 
+def _openblas_set_threads(n: int) -> bool:
+    """Debian's torch calls the system BLAS (OpenBLAS, pthread build), whose thread pool ignores
+    torch.set_num_threads; set it through the already loaded library when there is one."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.split()[-1].lower()}
+    except OSError:
+        return False
+    done = False
+    for lib in sorted(libs):
+        try:
+            fn = getattr(ctypes.CDLL(lib), "openblas_set_num_threads", None)
+        except OSError:
+            continue
+        if fn is not None:
+            fn(ctypes.c_int(n))
+            done = True
+    return done
+
+
 def set_threads(n: int):
-    torch.set_num_threads(n if n and n > 0 else (os.cpu_count() or 1))
+    """torch intra-op threads (and OpenBLAS threads, if OpenBLAS is the BLAS) = n (0: all cores)."""
+    n = n if n and n > 0 else (os.cpu_count() or 1)
+    torch.set_num_threads(n)
+    _openblas_set_threads(n)
 
 
 def make_config(args, spec: Spec) -> SigmaGPTConfig:
