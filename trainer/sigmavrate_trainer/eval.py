@@ -155,6 +155,9 @@ def evaluate(args) -> Dict:
     set_threads(args.threads)
     device = torch.device(args.device)
     model, ck, spec = load_checkpoint(args.ckpt, device)
+    if args.calibration:
+        from .calibrate import CalibratedSigmaGPT, load_temperatures
+        model = CalibratedSigmaGPT(model, spec, load_temperatures(args.calibration)).to(device).eval()
     ds = Dataset.open(args.data)
     if ds.spec.sha256 != spec.sha256:
         raise SystemExit("checkpoint spec differs from the dataset's spec")
@@ -163,6 +166,7 @@ def evaluate(args) -> Dict:
     tokens, values = sp.tokens[:n], np.asarray(sp.values[:n])
     print(f"evaluating {args.ckpt} on {args.data} [{args.split}] ({n} windows)", flush=True)
     res = {"ckpt": str(args.ckpt), "data": str(args.data), "split": args.split, "windows": n,
+           "calibration": args.calibration,
            "step": int(ck.get("step", 0)), "spec_sha256": spec.sha256}
     res["nll_random"] = mean_nll(model, tokens, spec, "random", seed=args.seed, batch_size=args.batch_size, device=device)
     print(f"  nll/token random order: {res['nll_random']:.4f}", flush=True)
@@ -204,3 +208,4 @@ def add_eval_args(p):
     p.add_argument("--device", default="cpu")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--out", help="JSON output (default: eval_<split>.json beside the checkpoint)")
+    p.add_argument("--calibration", help="calibration JSON from `calibrate` (temperatures applied to the logits)")

@@ -25,6 +25,7 @@ from . import onnx_proto
 from .data import build_sequence, collate, density_batch, flat_tokens, present_positions
 from .orders import l2r_order, random_order
 from .synth import synth_window
+from .calibrate import CalibratedSigmaGPT, load_temperatures
 from .train import load_checkpoint
 
 INPUT_NAMES = ["tokens", "pos_in", "pos_out", "attn_mask"]
@@ -153,6 +154,12 @@ def export(args) -> Dict:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     model, ck, spec = load_checkpoint(args.ckpt, "cpu")
+    temperatures = [1.0] * spec.n_channels
+    if args.calibration:
+        temperatures = load_temperatures(args.calibration)
+        model = CalibratedSigmaGPT(model, spec, temperatures)
+        print(f"calibrated with temperatures {temperatures} (vertical rate, altitude) from {args.calibration}", flush=True)
+    training_order = (ck.get("args") or {}).get("order", "random")
     model_id = args.model_id or out.name
     onnx_path = out / "model.onnx"
     print(f"exporting {args.ckpt} (step {ck.get('step')}) -> {onnx_path}", flush=True)
@@ -176,6 +183,8 @@ def export(args) -> Dict:
         "config": json.dumps(cfg.to_dict(), sort_keys=True),
         "data_manifest_sha256": str(ck.get("data_manifest_sha256")),
         "train_step": str(ck.get("step")),
+        "training_order": str(training_order),
+        "temperatures": json.dumps(temperatures),
     }
     onnx_proto.append_metadata(onnx_path, meta)
     onnx_bytes = onnx_path.read_bytes()
@@ -193,6 +202,8 @@ def export(args) -> Dict:
         "onnx": "model.onnx", "onnx_sha256": onnx_sha, "opset": 17,
         "spec": "spec.json", "spec_sha256": spec.sha256,
         "config": cfg.to_dict(), "params": model.num_params(),
+        "training_order": training_order,
+        "temperatures": {"vertical_rate": temperatures[0], "altitude": temperatures[1]},
         "sizes": {"n_layer": cfg.n_layer, "n_head": cfg.n_head, "d_model": cfg.d_model, "vocab_size": cfg.vocab_size,
                   "max_len": cfg.n_positions},
         "training": {"step": ck.get("step"), "elapsed_s": ck.get("elapsed_s"), "args": ck.get("args"),
@@ -215,3 +226,4 @@ def add_export_args(p):
     p.add_argument("--out", required=True, help="models/<id>/")
     p.add_argument("--model-id", help="default: the name of --out")
     p.add_argument("--metrics", help="evaluation JSON to copy into model.json (headline metrics)")
+    p.add_argument("--calibration", help="calibration JSON from `calibrate`: temperatures folded into the graph")
