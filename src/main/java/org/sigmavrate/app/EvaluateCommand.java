@@ -29,7 +29,11 @@ import org.sigmavrate.model.eval.EvalWindows;
 import org.sigmavrate.model.eval.Evaluator;
 import org.sigmavrate.model.eval.Metrics;
 import org.sigmavrate.model.eval.Protocol;
+import org.sigmavrate.model.sampling.LeftToRightSampler;
+import org.sigmavrate.model.onnx.ExecutionProvider;
+import org.sigmavrate.model.onnx.ModelDirectories;
 import org.sigmavrate.model.onnx.ModelLoadException;
+import org.sigmavrate.model.onnx.SessionConfig;
 import org.sigmavrate.model.onnx.SigmaGptSession;
 
 import picocli.CommandLine.Command;
@@ -74,6 +78,15 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--no-model", description = "baselines only")
     boolean noModel;
+
+    @Option(names = "--baseline-model", paramLabel = "DIR",
+            description = {"left-to-right baseline model folder (same interface as the σ-GPT, trained on left-to-right",
+                    "orders); default: the single model next to the σ-GPT (in models/, or in the folder of --model)",
+                    "whose model.json says training.args.order = l2r, if there is one"})
+    Path baselineModel;
+
+    @Option(names = "--no-baseline-model", description = "skip the left-to-right baseline model's rows")
+    boolean noBaselineModel;
 
     @Mixin
     ModelOptions modelOptions;
@@ -123,16 +136,37 @@ public class EvaluateCommand implements Callable<Integer> {
         System.err.printf("evaluate: %d files, %d flights (%d too short for a window), %d windows%n", files.size(),
                 loaded.flights(), loaded.shortFlights(), windows.size());
         SigmaGptSession session = null;
+        SigmaGptSession baselineSession = null;
         try {
             SigmaGptForecaster model = null;
+            Map<String, Object> l2rInfo = new LinkedHashMap<>();
+            LeftToRightSampler l2r = null;
             if (!noModel) {
                 session = modelOptions.open();
                 model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(samples));
+                Path l2rDir = leftToRightModel(session.directory(), l2rInfo);
+                if (l2rDir != null) {
+                    baselineSession = SigmaGptSession.open(l2rDir,
+                            new SessionConfig(modelOptions.threads, ExecutionProvider.parse(modelOptions.provider)));
+                    l2r = new LeftToRightSampler(baselineSession, ForecastSettings.defaults().maxBatch());
+                    l2rInfo.put("model_id", baselineSession.modelId());
+                    l2rInfo.put("directory", l2rDir.toString());
+                    l2rInfo.put("training_order", ModelDirectories.trainingOrder(l2rDir).orElse(null));
+                    l2rInfo.put("samples", samples);
+                    l2rInfo.put("rows", "sample median on every protocol; density (mixture over the K sampled "
+                            + "prefixes) on forecast only");
+                    System.err.printf("evaluate: left-to-right baseline model %s (%s), K = %d left-to-right samples "
+                            + "per window%n", baselineSession.modelId(), l2rDir, samples);
+                }
+            } else {
+                l2rInfo.put("evaluated", false);
+                l2rInfo.put("reason", "--no-model");
             }
             List<WindowForecaster> baselines = List.of(new LinearInterpolationForecaster(),
                     new AltitudeDifferenceForecaster(), new PersistenceForecaster());
             Evaluator evaluator = new Evaluator(model, noModel ? 0 : samples, baselines, seed, batchWindows)
-                    .sampleWindows(sampleWindows);
+                    .sampleWindows(sampleWindows)
+                    .leftToRight(l2r, l2r == null ? null : baselineSession.modelId());
             Map<String, Object> byProtocol = new LinkedHashMap<>();
             List<Evaluator.ProtocolResult> results = new ArrayList<>();
             for (Protocol p : chosen) {
@@ -145,6 +179,14 @@ public class EvaluateCommand implements Callable<Integer> {
                 if (!Double.isNaN(r.stepsPerSample())) {
                     entry.put("burst_steps_per_sample", r.stepsPerSample());
                     entry.put("forward_evaluations_per_sample", r.callsPerSample());
+                }
+                if (r.leftToRight() != null) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("windows", r.leftToRight().windows());
+                    e.put("forward_calls", r.leftToRight().forwardCalls());
+                    e.put("sampled_positions_per_path", nullIfNaN(r.leftToRight().positionsPerPath()));
+                    e.put("seconds", r.leftToRight().seconds());
+                    entry.put("l2r_baseline_sampling", e);
                 }
                 entry.put("seconds", r.seconds());
                 byProtocol.put(p.label(), entry);
@@ -160,7 +202,7 @@ public class EvaluateCommand implements Callable<Integer> {
             json.put("seed", seed);
             json.put("samples", samples);
             json.put("metric_channel", "vertical_rate (ft/min), hidden steps only");
-            json.put("left_to_right_baseline", "not evaluated: no left-to-right model in models/");
+            json.put("left_to_right_baseline", l2rInfo);
             json.put("protocols", byProtocol);
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
@@ -178,22 +220,100 @@ public class EvaluateCommand implements Callable<Integer> {
             if (session != null) {
                 session.close();
             }
+            if (baselineSession != null) {
+                baselineSession.close();
+            }
         }
     }
 
+    /**
+     * The left-to-right baseline model to score next to the σ-GPT in {@code main}: {@code --baseline-model}, else the
+     * single model marked left-to-right in the folder the σ-GPT came from; null (with the reason in {@code info})
+     * when there is none or it was turned off.
+     */
+    private Path leftToRightModel(Path main, Map<String, Object> info) {
+        info.put("evaluated", false);
+        if (noBaselineModel) {
+            info.put("reason", "--no-baseline-model");
+            return null;
+        }
+        if (samples <= 0) {
+            info.put("reason", "--samples 0 (its rows need K >= 1 left-to-right samples)");
+            System.err.println("evaluate: --samples 0: no left-to-right baseline rows (they need K >= 1 samples)");
+            return null;
+        }
+        if (baselineModel != null) {
+            Path dir = ModelDirectories.resolveLeftToRight(baselineModel);
+            if (!ModelDirectories.isLeftToRight(dir)) {
+                System.err.printf("evaluate: warning: --baseline-model %s is not marked left-to-right in its model.json "
+                        + "(training.args.order = %s); sampling it left to right anyway%n", dir,
+                        ModelDirectories.trainingOrder(dir).orElse("missing"));
+            }
+            info.put("evaluated", true);
+            info.put("chosen_by", "--baseline-model");
+            return dir;
+        }
+        if (ModelDirectories.isLeftToRight(main)) {
+            info.put("reason", "the main model " + main + " is itself marked left-to-right");
+            System.err.printf("evaluate: warning: the main model %s is marked left-to-right (model.json "
+                    + "training.args.order = l2r); no separate left-to-right baseline rows%n", main);
+            return null;
+        }
+        Path root = ModelDirectories.searchRoot(modelOptions.model);
+        List<Path> found = new ArrayList<>();
+        for (Path p : ModelDirectories.leftToRightModels(root)) {
+            if (!same(p, main)) {
+                found.add(p);
+            }
+        }
+        if (found.isEmpty()) {
+            info.put("reason", "no model marked left-to-right (model.json training.args.order = l2r) in " + root);
+            System.err.printf("evaluate: no left-to-right baseline model in %s (model.json training.args.order = l2r); "
+                    + "its rows are skipped%n", root);
+            return null;
+        }
+        if (found.size() > 1) {
+            info.put("reason", "several left-to-right models in " + root + ": " + found + "; choose with --baseline-model");
+            System.err.printf("evaluate: several left-to-right models in %s: %s; choose one with --baseline-model "
+                    + "(rows skipped)%n", root, found);
+            return null;
+        }
+        info.put("evaluated", true);
+        info.put("chosen_by", "the left-to-right model in " + root);
+        return found.get(0);
+    }
+
+    private static boolean same(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+
+    private static Object nullIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
     static void print(PrintStream o, List<Evaluator.ProtocolResult> results) {
-        o.printf(Locale.ROOT, "%-10s %-34s %7s %8s %8s %8s %8s %6s %6s%n", "protocol", "row", "windows", "MAE",
+        o.printf(Locale.ROOT, "%-10s %-38s %7s %8s %8s %8s %8s %6s %6s%n", "protocol", "row", "windows", "MAE",
                 "RMSE", "CRPS", "NLL", "cov50", "cov90");
         for (Evaluator.ProtocolResult r : results) {
             for (Map.Entry<String, Metrics> e : r.rows().entrySet()) {
                 Metrics m = e.getValue();
-                o.printf(Locale.ROOT, "%-10s %-34s %7d %8.1f %8.1f %8.1f %8s %6s %6s%n", r.protocol().label(), e.getKey(),
+                o.printf(Locale.ROOT, "%-10s %-38s %7d %8.1f %8.1f %8.1f %8s %6s %6s%n", r.protocol().label(), e.getKey(),
                         m.windows(), m.mae(), m.rmse(), m.crps(), fmt(m.nll(), "%.3f"), fmt(m.coverage50(), "%.3f"),
                         fmt(m.coverage90(), "%.3f"));
             }
             if (!Double.isNaN(r.stepsPerSample())) {
                 o.printf(Locale.ROOT, "%-10s burst sampler: %.1f steps and %.1f forward evaluations per joint sample%n",
                         r.protocol().label(), r.stepsPerSample(), r.callsPerSample());
+            }
+            Evaluator.LeftToRightEffort e = r.leftToRight();
+            if (e != null && e.windows() > 0) {
+                o.printf(Locale.ROOT, "%-10s l2r baseline %s: %d windows, %.1f sampled positions per path, %d batched "
+                        + "forward calls, %.1f s%n", r.protocol().label(), e.modelId(), e.windows(), e.positionsPerPath(),
+                        e.forwardCalls(), e.seconds());
             }
         }
     }

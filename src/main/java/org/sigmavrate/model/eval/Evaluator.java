@@ -16,14 +16,17 @@ import org.sigmavrate.domain.token.Tokenizer;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.WindowDensity;
 import org.sigmavrate.model.density.CategoricalDensity;
+import org.sigmavrate.model.sampling.LeftToRightSampler;
 import org.sigmavrate.model.sampling.SampleResult;
 import org.sigmavrate.model.sampling.SampleTask;
 
 /**
  * Runs the evaluation rows over windows under one protocol. Metrics are on the vertical rate of hidden steps.
  * Rows: σ-GPT densities (median point estimate, exact discrete CRPS, NLL of the true bin, interpolated central
- * intervals), σ-GPT sample median over K joint samples (empirical CRPS and quantiles), and point baselines (CRPS
- * equals the absolute error; no interval).
+ * intervals), σ-GPT sample median over K joint samples (empirical CRPS and quantiles), when a left-to-right baseline
+ * model is given its sample median over K left-to-right samples (observed steps forced) and, for {@code forecast}
+ * only, its density row (the mixture over the K sampled prefixes of the conditionals the samples were drawn from,
+ * see {@link LeftToRightSampler}), and point baselines (CRPS equals the absolute error; no interval).
  */
 public final class Evaluator {
     public static final String DENSITY_ROW = "sigma-gpt density";
@@ -33,10 +36,23 @@ public final class Evaluator {
     private final long seed;
     private final int batchWindows;
     private int sampleWindows = Integer.MAX_VALUE;
+    private LeftToRightSampler leftToRight;
+    private String leftToRightId;
+    private static final long L2R_SALT = 0x2545F4914F6CDD1DL;
 
     /** Draw joint samples only for the first {@code n} windows (sampling costs far more than densities). */
     public Evaluator sampleWindows(int n) {
         this.sampleWindows = n <= 0 ? Integer.MAX_VALUE : n;
+        return this;
+    }
+
+    /**
+     * Adds the left-to-right baseline model's rows (K = the σ-GPT's sample count, same sample windows); none when
+     * {@code sampler} is null or K is 0.
+     */
+    public Evaluator leftToRight(LeftToRightSampler sampler, String modelId) {
+        this.leftToRight = sampler;
+        this.leftToRightId = modelId;
         return this;
     }
 
@@ -50,11 +66,36 @@ public final class Evaluator {
 
     /** Result of one protocol: metrics per row, plus sampler effort. */
     public record ProtocolResult(Protocol protocol, Map<String, Metrics> rows, double stepsPerSample,
-            double callsPerSample, double seconds) {
+            double callsPerSample, double seconds, LeftToRightEffort leftToRight) {
+    }
+
+    /**
+     * What the left-to-right rows cost on one protocol.
+     *
+     * @param modelId           the baseline model
+     * @param windows           windows sampled
+     * @param forwardCalls      batched forward calls (one per sampled position per batch of windows and chunk)
+     * @param positionsPerPath  sampled positions per path (= forward evaluations per path)
+     * @param seconds           wall time of the left-to-right sampling
+     */
+    public record LeftToRightEffort(String modelId, long windows, long forwardCalls, double positionsPerPath,
+            double seconds) {
     }
 
     public String sampleRow() {
         return "sigma-gpt sample median (K=" + samples + ")";
+    }
+
+    public String leftToRightSampleRow() {
+        return "l2r-baseline sample median (K=" + samples + ")";
+    }
+
+    public String leftToRightDensityRow() {
+        return "l2r-baseline density (K=" + samples + " mixture)";
+    }
+
+    private boolean leftToRightActive() {
+        return leftToRight != null && samples > 0;
     }
 
     public ProtocolResult run(Protocol protocol, List<EvalWindow> windows, PrintStream progress) {
@@ -66,9 +107,21 @@ public final class Evaluator {
                 rows.put(sampleRow(), new Metrics());
             }
         }
+        boolean l2r = leftToRightActive();
+        boolean l2rDensity = l2r && protocol == Protocol.FORECAST;
+        if (l2rDensity) {
+            rows.put(leftToRightDensityRow(), new Metrics());
+        }
+        if (l2r) {
+            rows.put(leftToRightSampleRow(), new Metrics());
+        }
         for (WindowForecaster b : baselines) {
             rows.put(b.modelId(), new Metrics());
         }
+        long l2rWindows = 0;
+        long l2rCalls = 0;
+        double l2rPositions = 0;
+        long l2rNanos = 0;
         long lastPrint = started;
         double stepSum = 0;
         double callSum = 0;
@@ -96,15 +149,36 @@ public final class Evaluator {
                     }
                     paths = model.sampler().sample(tasks);
                 }
+                Tokenizer tok = model.session().spec().tokenizer();
                 for (int i = 0; i < batch.size(); i++) {
-                    scoreDensity(rows.get(DENSITY_ROW), batch.get(i), hidden.get(i), densities.get(i));
+                    scoreDensity(rows.get(DENSITY_ROW), batch.get(i), hidden.get(i), densities.get(i)::at);
                     if (paths != null) {
-                        scoreSamples(rows.get(sampleRow()), batch.get(i), hidden.get(i), paths.get(i));
+                        scoreSamples(rows.get(sampleRow()), tok, batch.get(i), hidden.get(i), paths.get(i));
                         stepSum += paths.get(i).meanStepsPerPath();
                         callSum += paths.get(i).meanCallsPerPath();
                         sampled++;
                     }
                 }
+            }
+            if (l2r && from < sampleWindows) {
+                long t0 = System.nanoTime();
+                List<SampleTask> tasks = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    tasks.add(leftToRight.task(observed.get(i), samples, windowSeed(protocol, batch.get(i)) ^ L2R_SALT));
+                }
+                List<LeftToRightSampler.Result> drawn = leftToRight.sample(tasks, l2rDensity);
+                l2rNanos += System.nanoTime() - t0;
+                Tokenizer tok = leftToRight.tokenizer();
+                for (int i = 0; i < batch.size(); i++) {
+                    LeftToRightSampler.Result r = drawn.get(i);
+                    if (l2rDensity) {
+                        scoreDensity(rows.get(leftToRightDensityRow()), batch.get(i), hidden.get(i), r::at);
+                    }
+                    scoreSamples(rows.get(leftToRightSampleRow()), tok, batch.get(i), hidden.get(i), r.samples());
+                    l2rWindows++;
+                    l2rPositions += r.samples().meanCallsPerPath();
+                }
+                l2rCalls += drawn.isEmpty() ? 0 : drawn.get(0).batchForwardCalls();
             }
             for (WindowForecaster b : baselines) {
                 List<WindowForecast> f = b.forecast(observed);
@@ -120,8 +194,10 @@ public final class Evaluator {
                         Math.min(windows.size(), from + batchWindows), windows.size(), (now - started) / 1e9);
             }
         }
+        LeftToRightEffort effort = l2r ? new LeftToRightEffort(leftToRightId, l2rWindows, l2rCalls,
+                l2rWindows == 0 ? Double.NaN : l2rPositions / l2rWindows, l2rNanos / 1e9) : null;
         return new ProtocolResult(protocol, rows, sampled == 0 ? Double.NaN : stepSum / sampled,
-                sampled == 0 ? Double.NaN : callSum / sampled, (System.nanoTime() - started) / 1e9);
+                sampled == 0 ? Double.NaN : callSum / sampled, (System.nanoTime() - started) / 1e9, effort);
     }
 
     long windowSeed(Protocol protocol, EvalWindow w) {
@@ -156,7 +232,13 @@ public final class Evaluator {
                 rates, alts, flags), last, seed);
     }
 
-    private static void scoreDensity(Metrics m, EvalWindow w, boolean[] hidden, WindowDensity d) {
+    /** The density of (step, channel) of one window. */
+    @FunctionalInterface
+    interface DensityAt {
+        CategoricalDensity at(int step, Channel channel);
+    }
+
+    private static void scoreDensity(Metrics m, EvalWindow w, boolean[] hidden, DensityAt d) {
         m.window();
         for (int s = 0; s < hidden.length; s++) {
             if (!hidden[s]) {
@@ -170,9 +252,8 @@ public final class Evaluator {
         }
     }
 
-    private void scoreSamples(Metrics m, EvalWindow w, boolean[] hidden, SampleResult r) {
+    private static void scoreSamples(Metrics m, Tokenizer tok, EvalWindow w, boolean[] hidden, SampleResult r) {
         m.window();
-        Tokenizer tok = model.session().spec().tokenizer();
         int k = r.tokens().length;
         double[] values = new double[k];
         double[] probs = new double[k];
