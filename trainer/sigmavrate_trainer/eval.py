@@ -72,9 +72,10 @@ def altdiff_baseline(obs_steps: np.ndarray, obs_rates: np.ndarray, obs_alts: np.
 
 @torch.no_grad()
 def density_eval(model, spec: Spec, tokens: np.ndarray, values: np.ndarray, obs_frac: float, seed: int,
-                 batch_size: int = 64, device="cpu", flags: Optional[np.ndarray] = None) -> Dict:
+                 batch_size: int = 64, device="cpu", flags: Optional[np.ndarray] = None, known_orders: int = 1) -> Dict:
     model.eval()
     rng = np.random.default_rng(seed)
+    order_rng = np.random.default_rng(seed + 1)
     S, C = spec.window_steps, spec.n_channels
     n_obs = max(1, int(round(obs_frac * S)))
     blk = spec.block(0)
@@ -87,14 +88,26 @@ def density_eval(model, spec: Spec, tokens: np.ndarray, values: np.ndarray, obs_
     def flush():
         if not pending:
             return
-        batch = density_batch([p["kp"] for p in pending], [p["kt"] for p in pending], [p["qp"] for p in pending],
-                              spec.bos, spec.start_position, spec.n_positions, device=device)
+        # known_orders > 1: the densities of several random orders of the known tokens are averaged (an
+        # ensemble over orders; order 0 is ascending position order, as with known_orders = 1)
+        kps, kts, qps = [], [], []
+        for p in pending:
+            for k in range(known_orders):
+                perm = np.arange(len(p["kp"])) if k == 0 else order_rng.permutation(len(p["kp"]))
+                kps.append(p["kp"][perm])
+                kts.append(p["kt"][perm])
+                qps.append(p["qp"])
+        batch = density_batch(kps, kts, qps, spec.bos, spec.start_position, spec.n_positions, device=device)
         logits = model(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"]).float()
         for i, p in enumerate(pending):
-            qi = batch["query_index"][i, :len(p["qp"])]
-            lp = torch.log_softmax(logits[i, qi, a:b], dim=-1).cpu().numpy().astype(np.float64)
-            probs = np.exp(lp)
+            probs = 0.0
+            for k in range(known_orders):
+                row = i * known_orders + k
+                qi = batch["query_index"][row, :len(p["qp"])]
+                probs = probs + torch.softmax(logits[row, qi, a:b], dim=-1).cpu().numpy().astype(np.float64)
+            probs = probs / known_orders
             probs /= probs.sum(1, keepdims=True)
+            lp = np.log(np.maximum(probs, 1e-300))
             tb = p["true_tok"] - a
             qv = quantiles_from_probs(probs, lo, hi, qs)
             rows.append(dict(nll=-lp[np.arange(len(tb)), tb], median=qv[:, 0], q25=qv[:, 1], q75=qv[:, 2],
@@ -173,7 +186,8 @@ def evaluate(args) -> Dict:
     res["nll_l2r"] = mean_nll(model, tokens, spec, "l2r", seed=0, batch_size=args.batch_size, device=device)
     print(f"  nll/token l2r order:    {res['nll_l2r']:.4f}", flush=True)
     flags = np.asarray(sp.flags[:n]) if sp.flags is not None else None
-    d = density_eval(model, spec, tokens, values, args.obs_frac, args.seed, args.batch_size, device, flags)
+    d = density_eval(model, spec, tokens, values, args.obs_frac, args.seed, args.batch_size, device, flags,
+                     known_orders=args.known_orders)
     res["density"] = d
     if d.get("hidden_rates"):
         _print_table(f"hidden vertical rates, {d['observed_steps_per_window']} of {spec.window_steps} steps observed "
@@ -208,4 +222,6 @@ def add_eval_args(p):
     p.add_argument("--device", default="cpu")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--out", help="JSON output (default: eval_<split>.json beside the checkpoint)")
+    p.add_argument("--known-orders", type=int, default=1,
+                   help="average the densities of this many orders of the known tokens (1 = ascending order only)")
     p.add_argument("--calibration", help="calibration JSON from `calibrate` (temperatures applied to the logits)")
