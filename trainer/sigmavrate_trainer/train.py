@@ -1,7 +1,7 @@
 """Training loop: AdamW, linear warmup + cosine decay, gradient clipping, progress lines, periodic
 validation, resumable checkpoints (model + optimizer + step + config + RNG states), best checkpoint kept.
 
-RUN_DIR gets: ckpt.pt (latest), best.pt (lowest validation NLL), config.json, spec.json (byte copy),
+RUN_DIR gets: ckpt.pt (latest), best.pt (lowest validation NLL in the run's own order: l2r for l2r runs, else random), config.json, spec.json (byte copy),
 log.jsonl (one JSON object per progress / validation line).
 
 Budget: --steps S (deterministic with --seed) or --minutes M (wall clock). Both are TOTALS for the run:
@@ -253,6 +253,10 @@ def train(args) -> Dict:
         model.train()
         return v, v2
 
+    def selection_nll(val_pair):
+        # a model is selected in the order it is used in: left to right for the L2R baseline, random otherwise
+        return val_pair[1] if args.order == "l2r" else val_pair[0]
+
     def save(path, val):
         torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step,
                     "elapsed_s": elapsed, "config": cfg.to_dict(), "args": meta["args"], "rng": rng_state(np_rng),
@@ -314,22 +318,22 @@ def train(args) -> Dict:
             print(f"step {step:6d} | val nll/token random {last_val[0]:.4f} | l2r {last_val[1]:.4f}", flush=True)
             logf.write(json.dumps({"step": step, "val_nll_random": last_val[0], "val_nll_l2r": last_val[1]}) + "\n")
             logf.flush()
-            if last_val[0] < best_val:
-                best_val = last_val[0]
-                save(run / "best.pt", last_val[0])
+            if selection_nll(last_val) < best_val:
+                best_val = selection_nll(last_val)
+                save(run / "best.pt", best_val)
             save(ckpt_path, last_val[0])
     elapsed = elapsed_before + (time.time() - t0)
     if last_val is None or step % args.eval_every != 0:
         last_val = validate()
         print(f"step {step:6d} | val nll/token random {last_val[0]:.4f} | l2r {last_val[1]:.4f}", flush=True)
         logf.write(json.dumps({"step": step, "val_nll_random": last_val[0], "val_nll_l2r": last_val[1]}) + "\n")
-        if last_val[0] < best_val:
-            best_val = last_val[0]
-            save(run / "best.pt", last_val[0])
+        if selection_nll(last_val) < best_val:
+            best_val = selection_nll(last_val)
+            save(run / "best.pt", best_val)
         save(ckpt_path, last_val[0])
     logf.close()
     summary = {"step": step, "elapsed_s": elapsed, "val_nll_random": last_val[0], "val_nll_l2r": last_val[1],
-               "best_val_nll_random": best_val, "params": n_params}
+               "best_val_nll": best_val, "best_val_order": "l2r" if args.order == "l2r" else "random", "params": n_params}
     (run / "summary.json").write_text(json.dumps(summary, indent=1))
     print(f"done: {step} steps in {fmt_time(elapsed)}; best val nll {best_val:.4f}; checkpoints in {run}", flush=True)
     return summary
