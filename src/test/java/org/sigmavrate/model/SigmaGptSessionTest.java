@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.onnx.ExecutionProvider;
@@ -28,10 +31,30 @@ import org.sigmavrate.model.onnx.SigmaGptSession;
 import org.sigmavrate.model.onnx.SpecMismatchException;
 
 class SigmaGptSessionTest {
+    /** The tiny test model and every model shipped in models/ (the σ-GPT and its left-to-right baseline). */
+    static Stream<Path> modelsWithGoldenVectors() throws IOException {
+        List<Path> dirs = new ArrayList<>(List.of(TinyModel.directory()));
+        Path shipped = Path.of("models");
+        if (Files.isDirectory(shipped)) {
+            try (Stream<Path> children = Files.list(shipped)) {
+                children.filter(d -> Files.exists(d.resolve("model.onnx"))).sorted().forEach(dirs::add);
+            }
+        }
+        return dirs.stream();
+    }
+
     @Test
-    void logitsEqualTheTrainersGoldenVectorsForEveryCase() throws IOException {
-        SigmaGptSession session = TinyModel.session();
-        JsonNode golden = new ObjectMapper().readTree(TinyModel.directory().resolve("golden.json").toFile());
+    void theRepositoryShipsTheSigmaGptAndItsLeftToRightBaseline() throws IOException {
+        List<String> names = modelsWithGoldenVectors().map(d -> d.getFileName().toString()).toList();
+        assertTrue(names.contains("sgpt-small-v1") && names.contains("l2r-small-v1"), names.toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("modelsWithGoldenVectors")
+    void logitsEqualTheTrainersGoldenVectorsForEveryCase(Path dir) throws IOException {
+        SigmaGptSession session = dir.equals(TinyModel.directory()) ? TinyModel.session()
+                : SigmaGptSession.open(dir, new SessionConfig(1, ExecutionProvider.CPU));
+        JsonNode golden = new ObjectMapper().readTree(dir.resolve("golden.json").toFile());
         double atol = golden.get("tolerance").get("atol").asDouble();
         double rtol = golden.get("tolerance").get("rtol").asDouble();
         assertEquals(session.specSha256(), golden.get("spec_sha256").asText());
