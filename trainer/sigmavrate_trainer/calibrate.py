@@ -46,6 +46,12 @@ class CalibratedSigmaGPT(nn.Module):
     def forward(self, tokens, pos_in, pos_out, attn_mask):
         return self.model(tokens, pos_in, pos_out, attn_mask) * self.logit_scale
 
+    def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges):
+        """(sum of NLL, number of scored steps) under the calibrated block-restricted softmax."""
+        from .model import block_nll
+        nll = block_nll(self.forward(tokens, pos_in, pos_out, attn_mask), pos_out, targets, ranges)
+        return nll.sum(), (targets >= 0).sum()
+
 
 def fit_temperature(logits: List[np.ndarray], targets: List[np.ndarray], lo: float = 0.2, hi: float = 5.0) -> Tuple[float, float, float]:
     """Temperature minimising the mean NLL of `targets` under softmax(logits / T) (golden-section search on

@@ -72,6 +72,12 @@ public class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamingSettings.Topics topics = settings.topics();
+        try {
+            service.loadModel();
+        } catch (RuntimeException e) {
+            System.err.println("demo: cannot load the forecaster: " + StreamsService.reason(e));
+            return 2;
+        }
         System.out.println("demo: starting a Kafka broker (KRaft, single node) in its own JVM...");
         long t0 = System.currentTimeMillis();
         try (EmbeddedBroker broker = EmbeddedBroker.start(Duration.ofMinutes(2))) {

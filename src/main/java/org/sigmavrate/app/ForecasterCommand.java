@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
 @Command(name = "forecaster", mixinStandardHelpOptions = true, version = "sigma-vrate 0.1.0",
         description = "Streaming forecaster of aircraft vertical rate with a sigma-GPT.",
         subcommands = {DatasetCommand.class, InfillCommand.class, EvaluateCommand.class, ServeCommand.class,
-                DemoCommand.class, ReplayCommand.class, BenchCommand.class})
+                DemoCommand.class, ReplayCommand.class, BenchCommand.class, LoadBenchCommand.class})
 public class ForecasterCommand {
 }

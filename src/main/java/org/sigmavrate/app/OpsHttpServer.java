@@ -95,9 +95,11 @@ public class OpsHttpServer {
         boolean ready = alive && state == KafkaStreams.State.RUNNING && service.modelLoaded();
         boolean up = path.endsWith("/live") ? alive : ready;
         String body = String.format("{\"status\":\"%s\",\"checks\":[{\"name\":\"kafka-streams\",\"status\":\"%s\","
-                + "\"data\":{\"state\":\"%s\"}},{\"name\":\"model\",\"status\":\"%s\",\"data\":{\"model\":\"%s\"}}]}",
+                + "\"data\":{\"state\":\"%s\"}},{\"name\":\"model\",\"status\":\"%s\",\"data\":{\"state\":\"%s\","
+                + "\"model\":\"%s\",\"spec_sha256\":\"%s\"}}]}",
                 up ? "UP" : "DOWN", alive ? (state == KafkaStreams.State.RUNNING ? "UP" : "DOWN") : "DOWN", state,
-                service.modelLoaded() ? "UP" : "DOWN", service.modelLoaded() ? forecaster.modelId() : "");
+                service.modelLoaded() ? "UP" : "DOWN", service.modelLoaded() ? "model loaded" : "not loaded",
+                service.modelLoaded() ? forecaster.modelId() : "", service.modelLoaded() ? forecaster.specSha256() : "");
         send(ex, up ? 200 : 503, "application/json", body);
     }
 

@@ -31,6 +31,12 @@ public class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            service.loadModel();
+        } catch (RuntimeException e) {
+            System.err.println("serve: cannot load the forecaster: " + StreamsService.reason(e));
+            return 2;
+        }
         int port = http.start(httpPort);
         service.start(bootstrap);
         System.err.printf("serve: consuming %s, producing %s and %s (dead letters: %s); http://localhost:%d/q/health%n",

@@ -69,8 +69,7 @@ public class StreamsService {
         if (streams != null) {
             return streams;
         }
-        LOG.infof("model %s loaded (spec %s)", forecaster.modelId(), forecaster.specSha256());
-        modelLoaded = true;
+        loadModel();
         Properties props = streamsConfig(bootstrapOverride);
         props.putAll(overrides);
         LOG.infof("kafka streams: %s on %s, %s, state in %s; topics in=%s out=%s,%s dlq=%s",
@@ -89,6 +88,35 @@ public class StreamsService {
         s.start();
         streams = s;
         return s;
+    }
+
+    /**
+     * Loads the forecaster (the σ-GPT session) now: {@code serve} and {@code demo} call it first, so a missing or
+     * refused model fails at start-up, before any broker, port or topic is touched.
+     */
+    public synchronized void loadModel() {
+        if (!modelLoaded) {
+            LOG.infof("model %s loaded (spec %s)", forecaster.modelId(), forecaster.specSha256());
+            modelLoaded = true;
+        }
+    }
+
+    /**
+     * What went wrong, for the command line: the outermost model or configuration error in the chain (CDI wraps a
+     * producer's exception), else the deepest message.
+     */
+    public static String reason(Throwable e) {
+        String message = e.toString();
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof org.sigmavrate.model.onnx.ModelLoadException || t instanceof IllegalArgumentException
+                    || t instanceof IllegalStateException) {
+                return t.getMessage();
+            }
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
+        }
+        return message;
     }
 
     public KafkaStreams streams() {

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -28,13 +30,15 @@ import org.sigmavrate.domain.forecast.WindowForecaster;
 /**
  * Per-aircraft state and batched inference. Each report updates its aircraft's {@link FlightTrack}; when the
  * flight is due, its window is snapshotted into the pending store. A wall-clock punctuator (stream time stalls on
- * quiet partitions) runs all pending windows of the task through ONE forecaster call and sends the outputs, so the
- * batch grows with load. Over capacity, the most-changed flights go first and the others wait (cadence
- * stretched, counted). All state lives in changelogged stores: nothing is lost or repeated across a crash with
- * exactly-once.
+ * quiet partitions) hands all pending windows of the task to ONE forecaster call, on the inference executor (off
+ * the stream thread, which keeps consuming), and a later punctuation sends the outputs; batches grow with load.
+ * Over capacity (the call's time budget, from the measured cost per window), the most-changed flights go first and
+ * the others wait (cadence stretched, counted). All state lives in changelogged stores, windows in flight included:
+ * nothing is lost or repeated across a crash with exactly-once.
  */
 public final class FlightProcessor implements Processor<String, SurveillanceReport, String, Object> {
     private static final Logger LOG = Logger.getLogger(FlightProcessor.class);
+    static final int PROBE_WINDOWS = 4;
 
     private final StreamingSettings settings;
     private final WindowAssembler assembler;
@@ -47,9 +51,15 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
     private KeyValueStore<String, byte[]> flights;
     private KeyValueStore<String, byte[]> pending;
     private KeyValueStore<String, byte[]> latest;
+    /** measured forecaster cost per window (EWMA, seconds); NaN until the first call: see {@link #batchCap()} */
+    private double secondsPerWindow = Double.NaN;
+    /** runs the forecaster off the stream thread; null: on it, inside the punctuation */
+    private final Executor executor;
+    private Batch inFlight;
 
     public FlightProcessor(StreamingSettings settings, WindowAssembler assembler, WindowForecaster forecaster,
-            String specSha256, StreamingMetrics metrics, Serializer<DensityBands> bandsSerializer) {
+            String specSha256, StreamingMetrics metrics, Serializer<DensityBands> bandsSerializer, Executor executor) {
+        this.executor = executor;
         this.settings = settings;
         this.assembler = assembler;
         this.forecaster = forecaster;
@@ -97,8 +107,82 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
         flights.put(key, track.toBytes());
     }
 
-    /** Runs every pending window of this task through one forecaster call. Package-visible for tests. */
+    /**
+     * Most windows the next call may take: {@code forecaster.batch.max-windows}, and with a time budget, as many as
+     * the measured cost per window fits in it (a first call of {@value #PROBE_WINDOWS} windows measures it).
+     */
+    int batchCap() {
+        int cap = settings.maxBatchWindows();
+        if (settings.batchBudgetMillis() > 0) {
+            if (Double.isNaN(secondsPerWindow)) {
+                return Math.min(cap, PROBE_WINDOWS);
+            }
+            double fits = settings.batchBudgetMillis() / 1000.0 / Math.max(secondsPerWindow, 1e-9);
+            cap = (int) Math.max(1, Math.min(cap, fits));
+        }
+        return cap;
+    }
+
+    /** A batch handed to the forecaster: its windows (by flight) and, once done, the forecasts. */
+    private static final class Batch {
+        final List<Map.Entry<String, PendingWindow>> entries;
+        CompletableFuture<Result> result;
+
+        Batch(List<Map.Entry<String, PendingWindow>> entries) {
+            this.entries = entries;
+        }
+    }
+
+    private record Result(List<WindowForecast> forecasts, long nanos, boolean failed) {
+    }
+
+    /**
+     * The punctuator. Without an executor, runs every pending window of this task through one forecaster call
+     * (up to the cap) and sends the outputs. With one, hands the batch to it and returns at once, so the stream
+     * thread keeps consuming while the model runs; a later punctuation sends the outputs and removes the windows
+     * from the pending store, in the same transaction. Until then they stay in the (changelogged) store, so a crash
+     * mid-inference recomputes them after the restart: same windows and seeds, same outputs. Package-visible for
+     * tests.
+     */
     void flush() {
+        if (inFlight != null) {
+            if (!inFlight.result.isDone()) {
+                return;
+            }
+            Batch done = inFlight;
+            inFlight = null;
+            complete(done);
+        }
+        Batch batch = select();
+        if (batch == null) {
+            return;
+        }
+        List<ObservedWindow> windows = new ArrayList<>(batch.entries.size());
+        for (Map.Entry<String, PendingWindow> e : batch.entries) {
+            windows.add(e.getValue().window());
+        }
+        batch.result = executor == null ? CompletableFuture.completedFuture(run(windows))
+                : CompletableFuture.supplyAsync(() -> run(windows), executor);
+        if (batch.result.isDone()) {
+            complete(batch);
+        } else {
+            inFlight = batch;
+        }
+    }
+
+    private Result run(List<ObservedWindow> windows) {
+        long started = System.nanoTime();
+        try {
+            return new Result(forecaster.forecast(windows), System.nanoTime() - started, false);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "forecaster %s failed on a batch of %d windows; they are dropped", forecaster.modelId(),
+                    windows.size());
+            return new Result(List.of(), System.nanoTime() - started, true);
+        }
+    }
+
+    /** The next batch: all pending windows, or over the cap the most-changed ones (the others wait). */
+    private Batch select() {
         Map<String, List<PendingWindow>> queued = new LinkedHashMap<>();
         try (KeyValueIterator<String, byte[]> it = pending.all()) {
             while (it.hasNext()) {
@@ -107,52 +191,64 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
             }
         }
         if (queued.isEmpty()) {
-            return;
+            return null;
         }
         List<Map.Entry<String, PendingWindow>> all = new ArrayList<>();
         queued.forEach((k, list) -> list.forEach(w -> all.add(Map.entry(k, w))));
+        int cap = batchCap();
+        if (all.size() <= cap) {
+            return new Batch(all);
+        }
+        if (Double.isNaN(secondsPerWindow)) {
+            // the probe call that measures the cost: the other windows wait for the next call as they are (no
+            // overload is known yet, so nothing is deferred or dropped)
+            return new Batch(new ArrayList<>(all.subList(0, cap)));
+        }
         Comparator<Map.Entry<String, PendingWindow>> byFlightAndTime = Comparator
                 .comparing((Map.Entry<String, PendingWindow> e) -> e.getKey())
                 .thenComparingLong(e -> e.getValue().window().lastReportTime());
-        List<Map.Entry<String, PendingWindow>> batch;
-        Map<String, List<PendingWindow>> deferred = new HashMap<>();
-        if (all.size() <= settings.maxBatchWindows()) {
-            batch = all;
-        } else {
-            List<Map.Entry<String, PendingWindow>> ranked = new ArrayList<>(all);
-            ranked.sort(Comparator.comparingDouble((Map.Entry<String, PendingWindow> e) -> -e.getValue().change())
-                    .thenComparing(byFlightAndTime));
-            batch = new ArrayList<>(ranked.subList(0, settings.maxBatchWindows()));
-            List<Map.Entry<String, PendingWindow>> rest = ranked.subList(settings.maxBatchWindows(), ranked.size());
-            for (Map.Entry<String, PendingWindow> e : rest) {
-                deferred.merge(e.getKey(), new ArrayList<>(List.of(e.getValue())), (a, b) -> {
-                    a.addAll(b);
-                    return a;
-                });
-            }
-            metrics.stretched(rest.size());
-            batch.sort(byFlightAndTime);
-        }
-        List<ObservedWindow> windows = new ArrayList<>(batch.size());
+        List<Map.Entry<String, PendingWindow>> ranked = new ArrayList<>(all);
+        ranked.sort(Comparator.comparingDouble((Map.Entry<String, PendingWindow> e) -> -e.getValue().change())
+                .thenComparing(byFlightAndTime));
+        List<Map.Entry<String, PendingWindow>> batch = new ArrayList<>(ranked.subList(0, cap));
+        List<Map.Entry<String, PendingWindow>> rest = ranked.subList(cap, ranked.size());
+        metrics.stretched(rest.size());
+        batch.sort(byFlightAndTime);
+        // over capacity: a waiting flight keeps only its newest window (besides those in the batch)
+        Map<String, List<PendingWindow>> keep = new HashMap<>();
         for (Map.Entry<String, PendingWindow> e : batch) {
-            windows.add(e.getValue().window());
+            keep.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
         }
-        long started = System.nanoTime();
-        List<WindowForecast> forecasts;
-        try {
-            forecasts = forecaster.forecast(windows);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "forecaster %s failed on a batch of %d windows; they are dropped", forecaster.modelId(),
-                    windows.size());
+        Map<String, PendingWindow> newestDeferred = new HashMap<>();
+        for (Map.Entry<String, PendingWindow> e : rest) {
+            newestDeferred.merge(e.getKey(), e.getValue(),
+                    (a, b) -> a.window().lastReportTime() >= b.window().lastReportTime() ? a : b);
+        }
+        for (Map.Entry<String, PendingWindow> e : newestDeferred.entrySet()) {
+            List<PendingWindow> list = keep.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+            list.add(e.getValue());
+            pending.put(e.getKey(), PendingWindow.encode(list));
+        }
+        return new Batch(batch);
+    }
+
+    /** Sends a finished batch's outputs and removes its windows from the pending store. */
+    private void complete(Batch batch) {
+        Result r = batch.result.join();
+        List<WindowForecast> forecasts = r.forecasts();
+        int n = batch.entries.size();
+        if (n > 0) {
+            double perWindow = r.nanos() / 1e9 / n;
+            secondsPerWindow = Double.isNaN(secondsPerWindow) ? perWindow : 0.7 * secondsPerWindow + 0.3 * perWindow;
+        }
+        if (r.failed()) {
             metrics.deadLettered("inference-failed");
-            forecasts = List.of();
         }
-        long elapsed = System.nanoTime() - started;
         int forward = 0;
         for (WindowForecast f : forecasts) {
             forward += f.forwardCalls();
         }
-        metrics.batch(windows.size(), elapsed, windows.isEmpty() ? 0 : (double) forward / windows.size());
+        metrics.batch(n, r.nanos(), n == 0 ? 0 : (double) forward / n);
         long now = context.currentSystemTimeMs();
         for (int i = 0; i < forecasts.size(); i++) {
             WindowForecast f = forecasts.get(i);
@@ -163,18 +259,33 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
             context.forward(new Record<>(key, trajectory, timestamp));
             context.forward(new Record<>(key, bands, timestamp));
             latest.put(key, bandsSerializer.serialize(settings.topics().bands(), bands));
-            metrics.triggerToOutput(now - batch.get(i).getValue().queuedAtMs());
+            metrics.triggerToOutput(now - batch.entries.get(i).getValue().queuedAtMs());
         }
         metrics.recordsOut(settings.topics().trajectories(), forecasts.size());
         metrics.recordsOut(settings.topics().bands(), forecasts.size());
-        for (String key : queued.keySet()) {
-            List<PendingWindow> rest = deferred.get(key);
-            if (rest == null) {
-                pending.delete(key);
+        Map<String, List<PendingWindow>> done = new LinkedHashMap<>();
+        for (Map.Entry<String, PendingWindow> e : batch.entries) {
+            done.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+        }
+        for (Map.Entry<String, List<PendingWindow>> e : done.entrySet()) {
+            List<PendingWindow> left = PendingWindow.decode(pending.get(e.getKey()));
+            left.removeIf(w -> e.getValue().stream().anyMatch(d -> sameWindow(d, w)));
+            if (left.isEmpty()) {
+                pending.delete(e.getKey());
             } else {
-                // over capacity: a waiting flight keeps only its newest window
-                pending.put(key, PendingWindow.encode(List.of(rest.get(rest.size() - 1))));
+                pending.put(e.getKey(), PendingWindow.encode(left));
             }
         }
+    }
+
+    private static boolean sameWindow(PendingWindow a, PendingWindow b) {
+        return a.window().lastReportTime() == b.window().lastReportTime()
+                && a.window().window().startMillis() == b.window().window().startMillis()
+                && a.window().window().flightId().equals(b.window().window().flightId());
+    }
+
+    @Override
+    public void close() {
+        inFlight = null; // its windows are still in the pending store: whoever owns the task next computes them
     }
 }

@@ -42,8 +42,18 @@ public final class ForecastTopology {
     private ForecastTopology() {
     }
 
+    /** Inference on the stream thread, inside the punctuation (tests). */
     public static Topology build(StreamingSettings settings, Spec spec, WindowForecaster forecaster, AvroFormat format,
             StreamingMetrics metrics) {
+        return build(settings, spec, forecaster, format, metrics, null);
+    }
+
+    /**
+     * @param inference runs the forecaster off the stream threads (the service: the stream thread keeps consuming
+     *                  while the model runs); null: on the stream thread
+     */
+    public static Topology build(StreamingSettings settings, Spec spec, WindowForecaster forecaster, AvroFormat format,
+            StreamingMetrics metrics, java.util.concurrent.Executor inference) {
         StreamingSettings.Topics topics = settings.topics();
         Serde<SurveillanceReport> reports = format.serde(SurveillanceReport.class);
         Serde<InfilledTrajectory> trajectories = format.serde(InfilledTrajectory.class);
@@ -77,7 +87,7 @@ public final class ForecastTopology {
 
         KStream<String, Object> outputs = keyed.merge(rekeyed, Named.as("all-reports"))
                 .process(() -> new FlightProcessor(settings, assembler, forecaster, spec.sha256(), metrics,
-                        bands.serializer()), Named.as("flights"), FLIGHTS_STORE, PENDING_STORE, LATEST_STORE);
+                        bands.serializer(), inference), Named.as("flights"), FLIGHTS_STORE, PENDING_STORE, LATEST_STORE);
         Map<String, KStream<String, Object>> out = outputs.split(Named.as("out-"))
                 .branch((k, v) -> v instanceof InfilledTrajectory, Branched.as("trajectories"))
                 .defaultBranch(Branched.as("bands"));

@@ -5,14 +5,18 @@ import org.sigmavrate.domain.spec.Spec;
 /**
  * Everything the topology needs to know, from configuration ({@code forecaster.*} in application.properties).
  *
- * @param topics          topic names
- * @param rules           windowing, cadence, grace, segmentation
- * @param maxFutureMillis reports further ahead of the wall clock are dead-lettered
+ * @param topics           topic names
+ * @param rules            windowing, cadence, grace, segmentation
+ * @param maxFutureMillis  reports further ahead of the wall clock are dead-lettered
  * @param batchEveryMillis wall-clock period of the batched inference punctuator
  * @param maxBatchWindows  most windows per inference call; beyond it the least-changed flights wait (cadence stretched)
+ * @param batchBudgetMillis time budget of one inference call (0: none). The processor measures the forecaster's
+ *                         cost per window and takes at most {@code budget / cost} windows per call, so a slow model
+ *                         (the σ-GPT on CPU) stretches the cadence (the least-changed flights wait) instead of
+ *                         running calls of minutes whose outputs would all come late
  */
 public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
-        int maxBatchWindows) {
+        int maxBatchWindows, long batchBudgetMillis) {
 
     /** Topic names, declared once. */
     public record Topics(String input, String trajectories, String bands, String deadLetter) {
@@ -22,8 +26,29 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
         }
     }
 
+    /** Without a time budget (the batch is bounded by {@code maxBatchWindows} alone). */
+    public StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
+            int maxBatchWindows) {
+        this(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, 0);
+    }
+
+    public StreamingSettings {
+        if (maxBatchWindows < 1 || batchEveryMillis < 1 || batchBudgetMillis < 0) {
+            throw new IllegalArgumentException("batch: every-ms >= 1, max-windows >= 1, budget-ms >= 0");
+        }
+    }
+
+    /** The application.properties defaults, without the time budget (tests drive the wall clock by hand). */
     public static StreamingSettings defaults(Spec spec) {
         return new StreamingSettings(Topics.defaults(),
                 new TrackRules(spec.grid(), 120_000, 10_000, 60_000, 10 * 60_000, 2), 10 * 60_000, 200, 2048);
+    }
+
+    public StreamingSettings withBatch(int maxWindows, long budgetMillis) {
+        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxWindows, budgetMillis);
+    }
+
+    public StreamingSettings withTopics(Topics t) {
+        return new StreamingSettings(t, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis);
     }
 }

@@ -167,7 +167,7 @@ class ServiceIT {
             throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx512m",
-                "-Dkafka-streams.application.id=" + appId, "-Dkafka-streams.state.dir=" + state,
+                "-Dforecaster.model=baseline-altitude-difference", "-Dkafka-streams.application.id=" + appId, "-Dkafka-streams.state.dir=" + state,
                 "-Dkafka-streams.application.server=localhost:" + port, "-Dkafka-streams.consumer.session.timeout.ms=10000",
                 "-Dforecaster.topics.input=" + topics.input(), "-Dforecaster.topics.trajectories=" + topics.trajectories(),
                 "-Dforecaster.topics.bands=" + topics.bands(), "-Dforecaster.topics.dead-letter=" + topics.deadLetter(),
