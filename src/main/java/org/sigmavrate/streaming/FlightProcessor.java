@@ -199,9 +199,10 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
         if (all.size() <= cap) {
             return new Batch(all);
         }
-        if (Double.isNaN(secondsPerWindow)) {
+        if (Double.isNaN(secondsPerWindow) && cap < settings.maxBatchWindows()) {
             // the probe call that measures the cost: the other windows wait for the next call as they are (no
-            // overload is known yet, so nothing is deferred or dropped)
+            // overload is known yet, so nothing is deferred or dropped); a configured max-windows cap that is
+            // already binding is a real overload and is handled below
             return new Batch(new ArrayList<>(all.subList(0, cap)));
         }
         Comparator<Map.Entry<String, PendingWindow>> byFlightAndTime = Comparator
