@@ -7,7 +7,7 @@ import java.util.Locale;
 import org.sigmavrate.domain.flight.VerticalRateSource;
 
 /**
- * Reads the product's canonical CSV: a header naming the columns {@value #HEADER} in any order (extra columns are
+ * Reads the product's canonical CSV: a header naming the columns {@link #COLUMNS} in any order (extra columns are
  * ignored), optionally gzipped. {@code timestamp} is epoch seconds (integer or decimal) or ISO-8601 ({@code Z},
  * an offset, or no zone meaning UTC; fractional seconds allowed). Empty fields are missing. {@code altitude_ft} is
  * barometric. Rates are {@link VerticalRateSource#UNKNOWN}: the format does not say where they came from.
@@ -21,8 +21,7 @@ public final class CanonicalCsvReader implements FlightFileReader {
     static final String DATA_SOURCE = "csv";
     public static final List<String> COLUMNS = List.of("flight_id", "timestamp", "latitude", "longitude",
             "altitude_ft", "vertical_rate_fpm", "groundspeed_kt", "track_deg");
-    static final String HEADER = "flight_id,timestamp,latitude,longitude,altitude_ft,vertical_rate_fpm,"
-            + "groundspeed_kt,track_deg";
+    static final String HEADER = String.join(",", COLUMNS);
 
     @Override
     public FlightFormat format() {

@@ -39,20 +39,7 @@ final class CsvTable {
                 throw new UnreadableFileException(file, "unreadable header line: " + e.detail());
             }
             RowDecoder decoder = binder.bind(new Header(file, names));
-            while (true) {
-                String line;
-                try {
-                    line = lines.next();
-                } catch (IOException e) {
-                    result.streamBroke(lines.lineNumber() + 1, e);
-                    break;
-                }
-                if (line == null) {
-                    break;
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
+            for (String line = lines.nextNonBlank(result); line != null; line = lines.nextNonBlank(result)) {
                 try {
                     String[] fields = split(line);
                     if (fields.length != names.length) {

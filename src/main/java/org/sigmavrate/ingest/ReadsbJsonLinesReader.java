@@ -40,20 +40,8 @@ public final class ReadsbJsonLinesReader implements FlightFileReader {
     public ReadResult read(Path file) throws UnreadableFileException {
         ReadResultBuilder result = new ReadResultBuilder(file, format());
         try (TextLines lines = new TextLines(file)) {
-            while (true) {
-                String line;
-                try {
-                    line = lines.next();
-                } catch (IOException e) {
-                    result.streamBroke(lines.lineNumber() + 1, e);
-                    break;
-                }
-                if (line == null) {
-                    break;
-                }
-                if (!line.isBlank()) {
-                    readLine(line, lines.lineNumber(), result);
-                }
+            for (String line = lines.nextNonBlank(result); line != null; line = lines.nextNonBlank(result)) {
+                readLine(line, lines.lineNumber(), result);
             }
         } catch (IOException e) {
             if (e instanceof UnreadableFileException u) {

@@ -29,6 +29,25 @@ final class TextLines implements Closeable {
         return line;
     }
 
+    /**
+     * The next line that is not blank, or null at the end of the file or where the stream breaks; a break is
+     * recorded in {@code result} (the lines before it stay read).
+     */
+    String nextNonBlank(ReadResultBuilder result) {
+        while (true) {
+            String line;
+            try {
+                line = next();
+            } catch (IOException e) {
+                result.streamBroke(lineNumber + 1, e);
+                return null;
+            }
+            if (line == null || !line.isBlank()) {
+                return line;
+            }
+        }
+    }
+
     /** Number of the line last returned by {@link #next()}. */
     long lineNumber() {
         return lineNumber;
