@@ -59,11 +59,6 @@ public class DatasetCommand implements Callable<Integer> {
         try {
             options = new DatasetOptions(stride, minCoverage, Math.round(maxGapMinutes * 60_000), seed, valFraction,
                     testFraction);
-            if (maxGapMinutes <= 0 || stride <= 0 || minCoverage < 0 || minCoverage > 1
-                    || valFraction < 0 || testFraction < 0 || valFraction + testFraction >= 1) {
-                throw new IllegalArgumentException("need stride > 0, 0 <= min-coverage <= 1, max-gap-minutes > 0, "
-                        + "fractions >= 0 with a sum below 1");
-            }
         } catch (IllegalArgumentException e) {
             System.err.println("dataset: " + e.getMessage());
             return 2;

@@ -12,4 +12,11 @@ package org.sigmavrate.dataset;
  */
 public record DatasetOptions(int stride, double minRateCoverage, long maxGapMillis, long seed, double valFraction,
         double testFraction) {
+    public DatasetOptions {
+        if (stride <= 0 || minRateCoverage < 0 || minRateCoverage > 1 || maxGapMillis <= 0
+                || valFraction < 0 || testFraction < 0 || valFraction + testFraction >= 1) {
+            throw new IllegalArgumentException("need stride > 0, 0 <= min-coverage <= 1, max-gap-minutes > 0, "
+                    + "fractions >= 0 with a sum below 1");
+        }
+    }
 }
