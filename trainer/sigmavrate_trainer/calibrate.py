@@ -43,8 +43,8 @@ class CalibratedSigmaGPT(nn.Module):
     def num_params(self) -> int:
         return self.model.num_params()
 
-    def forward(self, tokens, pos_in, pos_out, attn_mask):
-        return self.model(tokens, pos_in, pos_out, attn_mask) * self.logit_scale
+    def forward(self, tokens, pos_in, pos_out, attn_mask, logit_rows=None):
+        return self.model(tokens, pos_in, pos_out, attn_mask, logit_rows) * self.logit_scale
 
     def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges):
         """(sum of NLL, number of scored steps) under the calibrated block-restricted softmax."""

@@ -2,9 +2,12 @@
 
 models/<id>/
   model.onnx   one graph: inputs tokens int64 [B, L], pos_in int64 [B, L], pos_out int64 [B, L],
-               attn_mask bool [B, L, L] (True = the row step may attend to the column step);
-               output logits float32 [B, L, V] (raw; restrict to the block of channel pos_out % 2).
-               B and L are dynamic. metadata_props carry model_id, spec_sha256, ... (see METADATA below).
+               attn_mask bool [B, L, L] (True = the row step may attend to the column step),
+               logit_rows int64 [B, R] (the steps whose logits are wanted);
+               output logits float32 [B, R, V] (raw; restrict to the block of channel pos_out % 2 of the step).
+               B, L and R are dynamic. metadata_props carry model_id, spec_sha256, ... (see METADATA below).
+               Format sigma-vrate-sigma-gpt-v2; v1 graphs (no logit_rows, logits of every step) are still read
+               by the Java runtime.
   model.json   model_id, spec_sha256, config, params, training data manifest sha256, metrics, interface
   spec.json    byte copy of the spec the model was trained with
   golden.json  inputs and expected logits for parity checks (format in GOLDEN_DOC)
@@ -28,16 +31,18 @@ from .synth import synth_window
 from .calibrate import CalibratedSigmaGPT, load_temperatures
 from .train import load_checkpoint
 
-INPUT_NAMES = ["tokens", "pos_in", "pos_out", "attn_mask"]
+INPUT_NAMES = ["tokens", "pos_in", "pos_out", "attn_mask", "logit_rows"]
 OUTPUT_NAMES = ["logits"]
 EXPORT_DUMMY_LEN = 16
-GOLDEN_FORMAT = "sigma-vrate-golden-v1"
+GOLDEN_FORMAT = "sigma-vrate-golden-v2"
+MODEL_FORMAT = "sigma-vrate-sigma-gpt-v2"
 GOLDEN_DOC = (
     "cases[]: one batch each. tokens, pos_in, pos_out: int64 [B][L]; attn_mask: 0/1 [B][L][L], feed as ONNX bool "
-    "(1 = true = row step may attend to column step); logits: float32 [B][L][V], the model's full output "
-    "(7 significant digits) for exactly these inputs, padding rows included. Parity: |ort - golden| <= "
+    "(1 = true = row step may attend to column step); logit_rows: int64 [B][R], the steps whose logits are "
+    "asked for; logits: float32 [B][R][V], the model's output (7 significant digits) for exactly these inputs, "
+    "padding rows included; logits[b][r] is the logits of step logit_rows[b][r]. Parity: |ort - golden| <= "
     "atol + rtol * |golden| elementwise. query_index (density case): [B][M] step of each query, -1 = none; "
-    "block_argmax: [B][L] argmax of the logits restricted to the block of channel pos_out % 2.")
+    "block_argmax: [B][R] argmax of the logits restricted to the block of channel pos_out % 2 of the step.")
 
 
 def _round7(a: np.ndarray) -> List:
@@ -63,7 +68,9 @@ def golden_inputs(spec, seed: int = 0) -> List[Dict]:
         s = build_sequence(flat, random_order(present_positions(flat), rng), spec.bos, spec.start_position)
         seqs.append({k: v[:L] for k, v in s.items()})
     b = collate(seqs, spec.start_position, spec.n_positions)
-    cases.append(("causal_random_order", "causal mask over a random order of present positions", b, None))
+    b["logit_rows"] = torch.arange(b["tokens"].shape[1]).expand(b["tokens"].shape[0], -1).contiguous()
+    cases.append(("causal_random_order", "causal mask over a random order of present positions; logits of every step",
+                  b, None))
     # 2. left-to-right causal
     seqs = []
     for w, L in ((wins[2], 6), (wins[3], 4)):
@@ -71,7 +78,9 @@ def golden_inputs(spec, seed: int = 0) -> List[Dict]:
         s = build_sequence(flat, l2r_order(present_positions(flat)), spec.bos, spec.start_position)
         seqs.append({k: v[:L] for k, v in s.items()})
     b = collate(seqs, spec.start_position, spec.n_positions)
-    cases.append(("causal_left_to_right", "causal mask, left-to-right order", b, None))
+    b["logit_rows"] = torch.tensor([[5, 0, 2, 2], [3, 1, 0, 4]])
+    cases.append(("causal_left_to_right", "causal mask, left-to-right order; logits of some steps, out of order, "
+                  "one repeated, one a padding step", b, None))
     # 3. density mode: window A with 5 known positions and 3 rate + 1 altitude queries; window B nothing known
     flat = flat_tokens(wins[1])
     pres = present_positions(flat)
@@ -80,9 +89,15 @@ def golden_inputs(spec, seed: int = 0) -> List[Dict]:
     qp = np.concatenate([rest[rest % 2 == 0][:3], rest[rest % 2 == 1][:1]])
     b = density_batch([kp, np.zeros(0, np.int64)], [flat[kp], np.zeros(0, np.int64)], [qp, np.array([0, 2, 65])],
                       spec.bos, spec.start_position, spec.n_positions)
-    cases.append(("density", "density mode: known prefix causal, each query step attends to the prefix and itself",
-                  b, b["query_index"]))
+    b["logit_rows"] = query_rows(b["query_index"])
+    cases.append(("density", "density mode: known prefix causal, each query step attends to the prefix and itself; "
+                  "logits of the query steps (the shorter row repeats its first query)", b, b["query_index"]))
     return cases
+
+
+def query_rows(query_index: torch.Tensor) -> torch.Tensor:
+    """logit_rows of a density batch: the query steps, padding (-1) replaced by the row's first query step."""
+    return torch.where(query_index >= 0, query_index, query_index[:, :1].expand_as(query_index))
 
 
 def make_golden(model, spec, model_id: str, onnx_sha: str) -> Dict:
@@ -91,12 +106,13 @@ def make_golden(model, spec, model_id: str, onnx_sha: str) -> Dict:
     out_cases = []
     with torch.no_grad():
         for name, desc, b, qi in golden_inputs(spec):
-            logits = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"]).float()
-            am = restrict_to_block(logits, b["pos_out"], ranges).argmax(-1)
+            rows = b["logit_rows"]
+            logits = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"], rows).float()
+            am = restrict_to_block(logits, b["pos_out"].gather(1, rows), ranges).argmax(-1)
             c = {"name": name, "description": desc, "batch": int(b["tokens"].shape[0]),
                  "length": int(b["tokens"].shape[1]),
                  "tokens": b["tokens"].tolist(), "pos_in": b["pos_in"].tolist(), "pos_out": b["pos_out"].tolist(),
-                 "attn_mask": b["attn_mask"].int().tolist(),
+                 "attn_mask": b["attn_mask"].int().tolist(), "logit_rows": rows.tolist(),
                  "block_argmax": am.tolist(),
                  "logits": _nested(logits.numpy(), _round7)}
             if qi is not None:
@@ -113,7 +129,7 @@ def check_golden_with_reference(onnx_path, golden: Dict) -> float:
     tol = golden["tolerance"]
     worst = 0.0
     for c in golden["cases"]:
-        feeds = {k: np.asarray(c[k], dtype=np.int64) for k in ("tokens", "pos_in", "pos_out")}
+        feeds = {k: np.asarray(c[k], dtype=np.int64) for k in ("tokens", "pos_in", "pos_out", "logit_rows")}
         feeds["attn_mask"] = np.asarray(c["attn_mask"]).astype(bool)
         got = onnx_ref.run(onnx_path, feeds)["logits"]
         exp = np.asarray(c["logits"], dtype=np.float32)
@@ -136,14 +152,16 @@ def export_onnx(model, path, spec):
     pos_in[:, 0] = spec.start_position
     pos_out = torch.randint(0, spec.n_positions, (2, L), generator=g)
     mask = torch.tril(torch.ones(L, L, dtype=torch.bool)).expand(2, L, L).contiguous()
+    rows = torch.tensor([[L - 1, 3, 0], [2, 2, L - 1]])
     dyn = {"tokens": {0: "batch", 1: "seq"}, "pos_in": {0: "batch", 1: "seq"}, "pos_out": {0: "batch", 1: "seq"},
-           "attn_mask": {0: "batch", 1: "seq", 2: "seq"}, "logits": {0: "batch", 1: "seq"}}
+           "attn_mask": {0: "batch", 1: "seq", 2: "seq"}, "logit_rows": {0: "batch", 1: "rows"},
+           "logits": {0: "batch", 1: "rows"}}
     kw = dict(opset_version=17, input_names=INPUT_NAMES, output_names=OUTPUT_NAMES, dynamic_axes=dyn,
               do_constant_folding=True)
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kw["dynamo"] = False  # the TorchScript exporter (the default before torch 2.9)
     with torch.no_grad():
-        torch.onnx.export(model, (tokens, pos_in, pos_out, mask), str(path), **kw)
+        torch.onnx.export(model, (tokens, pos_in, pos_out, mask, rows), str(path), **kw)
 
 
 def sha256_bytes(b: bytes) -> str:
@@ -170,15 +188,17 @@ def export(args) -> Dict:
         metrics["evaluation"] = json.loads(Path(args.metrics).read_text())
     meta = {
         "model_id": model_id,
-        "format": "sigma-vrate-sigma-gpt-v1",
+        "format": MODEL_FORMAT,
         "spec_sha256": spec.sha256,
         "vocab_size": str(spec.vocab_size),
         "n_positions": str(spec.n_positions),
         "start_position": str(spec.start_position),
         "bos_token": str(spec.bos),
-        "inputs": "tokens int64 [B,L]; pos_in int64 [B,L]; pos_out int64 [B,L]; attn_mask bool [B,L,L]",
+        "inputs": "tokens int64 [B,L]; pos_in int64 [B,L]; pos_out int64 [B,L]; attn_mask bool [B,L,L]; "
+                  "logit_rows int64 [B,R]",
         "attn_mask": "bool; attn_mask[b,i,j] = true <=> step i may attend to step j; every row must allow itself",
-        "outputs": "logits float32 [B,L,V], raw; restrict to the vocab block of channel pos_out % 2",
+        "outputs": "logits float32 [B,R,V], raw, of the steps logit_rows; restrict to the vocab block of channel "
+                   "pos_out % 2 of the step",
         "params": str(model.num_params()),
         "config": json.dumps(cfg.to_dict(), sort_keys=True),
         "data_manifest_sha256": str(ck.get("data_manifest_sha256")),
@@ -199,7 +219,7 @@ def export(args) -> Dict:
     info = {
         "model_id": model_id,
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "onnx": "model.onnx", "onnx_sha256": onnx_sha, "opset": 17,
+        "format": MODEL_FORMAT, "onnx": "model.onnx", "onnx_sha256": onnx_sha, "opset": 17,
         "spec": "spec.json", "spec_sha256": spec.sha256,
         "config": cfg.to_dict(), "params": model.num_params(),
         "training_order": training_order,

@@ -11,6 +11,15 @@ Interface (the same in PyTorch and in the exported ONNX graph)::
     logits    float [B, L, V] raw logits over the whole vocabulary; the caller restricts them to the vocab
                               block of the channel pos_out % 2 (and never BOS) -- see `restrict_to_block`.
 
+    logits = model(tokens, pos_in, pos_out, attn_mask, logit_rows)
+    logit_rows int64 [B, R]   the steps whose logits are wanted (any order, repeats allowed)
+    logits    float [B, R, V] logits[b, r] == model(...)[b, logit_rows[b, r]]
+
+The second form is what the export writes: callers need the logits of a few steps only (the query steps of a
+density pass, the drafts of a verification pass), and the output head (V x d_model per step) plus the last block
+of the other steps are about a third of the cost of a full forward at 128 steps. Every step still feeds the
+attention of the layers below, so the selected logits are exactly the full forward's.
+
 Design choices
 --------------
 * Double positional encoding: two LEARNED tables, one for pos_in (129 rows: 128 grid positions plus the
@@ -97,14 +106,24 @@ class CausalSelfAttention(nn.Module):
         self.dropout = cfg.dropout
         self.use_sdpa = cfg.use_sdpa and hasattr(F, "scaled_dot_product_attention")
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, rows: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """x [B, L, D], mask [B, L, L]. With rows [B, R]: the output of those steps only, [B, R, D] (their
+        queries against every step's keys and values)."""
         B, L = x.shape[0], x.shape[1]
         D = self.d_model
-        q, k, v = self.qkv(x).split(D, dim=2)
-        q = q.reshape(B, L, self.n_head, self.head_dim).transpose(1, 2)  # [B, H, L, hd]
+        if rows is None:
+            q, k, v = self.qkv(x).split(D, dim=2)
+            Lq = L
+        else:
+            xq = x.gather(1, rows.unsqueeze(-1).expand(-1, -1, D))
+            q = F.linear(xq, self.qkv.weight[:D], None if self.qkv.bias is None else self.qkv.bias[:D])
+            k, v = F.linear(x, self.qkv.weight[D:], None if self.qkv.bias is None else self.qkv.bias[D:]).split(D, dim=2)
+            mask = mask.gather(1, rows.unsqueeze(-1).expand(-1, -1, L))
+            Lq = rows.shape[1]
+        q = q.reshape(B, Lq, self.n_head, self.head_dim).transpose(1, 2)  # [B, H, Lq, hd]
         k = k.reshape(B, L, self.n_head, self.head_dim).transpose(1, 2)
         v = v.reshape(B, L, self.n_head, self.head_dim).transpose(1, 2)
-        m = mask.unsqueeze(1)  # [B, 1, L, L]
+        m = mask.unsqueeze(1)  # [B, 1, Lq, L]
         if self.use_sdpa and not torch.jit.is_tracing():
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=m,
                                                dropout_p=self.dropout if self.training else 0.0)
@@ -114,7 +133,7 @@ class CausalSelfAttention(nn.Module):
             att = torch.softmax(att, dim=-1)
             att = self.attn_drop(att)
             y = torch.matmul(att, v)
-        y = y.transpose(1, 2).reshape(B, L, D)
+        y = y.transpose(1, 2).reshape(B, Lq, D)
         return self.resid_drop(self.proj(y))
 
 
@@ -138,8 +157,12 @@ class Block(nn.Module):
         self.ln2 = nn.LayerNorm(cfg.d_model)
         self.mlp = MLP(cfg)
 
-    def forward(self, x, mask):
-        x = x + self.attn(self.ln1(x), mask)
+    def forward(self, x, mask, rows: Optional[torch.Tensor] = None):
+        """With rows [B, R]: the block's output at those steps only, [B, R, D]."""
+        h = self.attn(self.ln1(x), mask, rows)
+        if rows is not None:
+            x = x.gather(1, rows.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
+        x = x + h
         x = x + self.mlp(self.ln2(x))
         return x
 
@@ -232,8 +255,9 @@ class SigmaGPT(nn.Module):
         return self.out_emb.weight
 
     def hidden(self, tokens: torch.Tensor, pos_in: torch.Tensor, pos_out: torch.Tensor,
-               attn_mask: torch.Tensor, table: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """Final hidden states [B, L, D] (after the last LayerNorm)."""
+               attn_mask: torch.Tensor, table: Optional[torch.Tensor] = None,
+               rows: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Final hidden states [B, L, D] (after the last LayerNorm); with rows [B, R], those steps' only."""
         if attn_mask.dtype != torch.bool:
             attn_mask = attn_mask > 0.5
         if table is None:
@@ -241,14 +265,16 @@ class SigmaGPT(nn.Module):
         x = F.embedding(tokens, table)
         pos = torch.cat([self.pos_in_emb(pos_in), self.pos_out_emb(pos_out)], dim=-1)
         x = self.drop(x + pos)
-        for blk in self.blocks:
-            x = blk(x, attn_mask)
+        last = len(self.blocks) - 1
+        for i, blk in enumerate(self.blocks):
+            x = blk(x, attn_mask, rows if i == last else None)
         return self.ln_f(x)
 
     def forward(self, tokens: torch.Tensor, pos_in: torch.Tensor, pos_out: torch.Tensor,
-                attn_mask: torch.Tensor) -> torch.Tensor:
+                attn_mask: torch.Tensor, logit_rows: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Logits [B, L, V]; with logit_rows [B, R], the logits of those steps only, [B, R, V]."""
         table = self.embedding_table()
-        x = self.hidden(tokens, pos_in, pos_out, attn_mask, table)
+        x = self.hidden(tokens, pos_in, pos_out, attn_mask, table, logit_rows)
         return torch.matmul(x, self.output_table(table).t()) + self.out_bias
 
     def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges) -> Tuple[torch.Tensor, torch.Tensor]:

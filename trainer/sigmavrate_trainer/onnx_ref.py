@@ -113,6 +113,11 @@ def run(path, feeds: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
             r = [y.astype(x[0].dtype)]
         elif op == "Expand":
             r = [x[0] * np.ones([int(v) for v in x[1]], dtype=x[0].dtype)]
+        elif op == "ConstantOfShape":
+            v = np.asarray(at.get("value", np.zeros(1, np.float32))).ravel()
+            r = [np.full([int(d) for d in x[0]], v[0], dtype=v.dtype)]
+        elif op == "GatherElements":
+            r = [np.take_along_axis(x[0], x[1], axis=at.get("axis", 0))]
         elif op == "Equal":
             r = [np.equal(x[0], x[1])]
         else:

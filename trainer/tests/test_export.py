@@ -25,9 +25,9 @@ def test_export_files_interface_and_metadata(exported, spec):
     s = onnx_proto.summarize(exported / "model.onnx")
     assert s["opset_import"][""] == 17
     assert [i["name"] for i in s["inputs"]] == INPUT_NAMES
-    assert [i["elem_type"] for i in s["inputs"]] == ["int64", "int64", "int64", "bool"]
-    assert [i["dims"] for i in s["inputs"]] == [["batch", "seq"]] * 3 + [["batch", "seq", "seq"]]
-    assert s["outputs"] == [{"name": "logits", "elem_type": "float32", "dims": ["batch", "seq", spec.vocab_size]}]
+    assert [i["elem_type"] for i in s["inputs"]] == ["int64", "int64", "int64", "bool", "int64"]
+    assert [i["dims"] for i in s["inputs"]] == [["batch", "seq"]] * 3 + [["batch", "seq", "seq"], ["batch", "rows"]]
+    assert s["outputs"] == [{"name": "logits", "elem_type": "float32", "dims": ["batch", "rows", spec.vocab_size]}]
     md = s["metadata"]
     assert md["model_id"] == "tiny-test" and md["spec_sha256"] == spec.sha256
     assert md["vocab_size"] == str(spec.vocab_size) and "attn_mask" in md and "config" in md
@@ -53,7 +53,9 @@ def test_golden_vectors(exported, spec):
         B, L = c["batch"], c["length"]
         assert L != EXPORT_DUMMY_LEN
         assert np.asarray(c["tokens"]).shape == (B, L) and np.asarray(c["attn_mask"]).shape == (B, L, L)
-        assert np.asarray(c["logits"]).shape == (B, L, spec.vocab_size)
+        rows = np.asarray(c["logit_rows"])
+        assert rows.shape[0] == B and ((rows >= 0) & (rows < L)).all()
+        assert np.asarray(c["logits"]).shape == (B, rows.shape[1], spec.vocab_size)
         assert np.asarray(c["attn_mask"])[:, np.arange(L), np.arange(L)].all()
 
 
@@ -64,12 +66,18 @@ def test_onnx_graph_runs_at_other_lengths_and_matches_torch(exported, tiny_run, 
                density_batch([np.array([5, 8, 1]), np.array([], np.int64)], [np.array([10, 500, 300]), np.array([], np.int64)],
                              [np.array([0, 2, 4, 7]), np.array([9])], spec.bos, spec.start_position, spec.n_positions)]
     for b in batches:
+        B, L = b["tokens"].shape
         with torch.no_grad():
-            ref = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"]).numpy()
-        feeds = {k: b[k].numpy() for k in INPUT_NAMES}
-        got = onnx_ref.run(exported / "model.onnx", feeds)["logits"]
-        assert got.shape == ref.shape
-        np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4)
+            full = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"]).numpy()
+        every = torch.arange(L).expand(B, L).contiguous()
+        some = torch.stack([torch.randperm(L, generator=gen)[:max(1, L // 3)] for _ in range(B)])
+        for rows in (every, some):
+            feeds = {k: b[k].numpy() for k in INPUT_NAMES if k != "logit_rows"}
+            feeds["logit_rows"] = rows.numpy()
+            got = onnx_ref.run(exported / "model.onnx", feeds)["logits"]
+            ref = np.take_along_axis(full, rows.numpy()[:, :, None], axis=1)
+            assert got.shape == ref.shape
+            np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4)
 
 
 def test_metadata_append_roundtrip(tmp_path):

@@ -92,3 +92,24 @@ def test_sdpa_matches_manual(spec, model):
     y1 = model(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"])
     model.set_sdpa(False)
     torch.testing.assert_close(y0, y1, rtol=1e-4, atol=1e-4)
+
+
+def test_logit_rows_give_exactly_the_full_forwards_rows(spec, model):
+    """The selected-rows forward (the exported graph's) runs the last block and the output head for the asked steps
+    only; each asked step still attends to every step it may, so its logits are the full forward's."""
+    gen = torch.Generator().manual_seed(11)
+    B, L = 3, 30
+    tokens = torch.randint(1, spec.vocab_size, (B, L), generator=gen)
+    pos_in = torch.randint(0, spec.n_positions, (B, L), generator=gen)
+    pos_in[:, 0] = spec.start_position
+    pos_out = torch.randint(0, spec.n_positions, (B, L), generator=gen)
+    mask = torch.rand(B, L, L, generator=gen) < 0.5
+    mask |= torch.eye(L, dtype=torch.bool)
+    rows = torch.tensor([[29, 0, 29, 7], [1, 2, 3, 4], [15, 28, 0, 14]])
+    model.eval()
+    with torch.no_grad():
+        full = model(tokens, pos_in, pos_out, mask)
+        some = model(tokens, pos_in, pos_out, mask, rows)
+    assert some.shape == (B, 4, spec.vocab_size)
+    expected = full.gather(1, rows.unsqueeze(-1).expand(-1, -1, full.shape[-1]))
+    assert torch.allclose(some, expected, atol=1e-5, rtol=1e-5)

@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks, side by side in one run: (1) forward throughput of the full Java path",
                 "(SigmaGptSession.forward: building sequences, masks, direct buffers, pinned output) against a raw",
-                "OrtSession.run loop on pre-built tensors, per batch size and length; (2) burst against sequential",
+                "OrtSession.run loop on pre-built tensors, per batch size, length and number of output rows (the",
+                "logits of the last R steps, as a density pass reads its queries; a v1 model computes every row);",
+                "(2) burst against sequential",
                 "sampling on sparse10 windows of real flights: forward calls, steps and wall time per joint sample."})
 public class BenchCommand implements Callable<Integer> {
     @Option(names = "--batches", defaultValue = "1,4,16,64", split = ",", description = "batch sizes (default: ${DEFAULT-VALUE})")
@@ -47,6 +49,11 @@ public class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--lengths", defaultValue = "32,128", split = ",", description = "sequence lengths (default: ${DEFAULT-VALUE})")
     int[] lengths;
+
+    @Option(names = "--output-rows", defaultValue = "0,24", split = ",",
+            description = "steps whose logits are read, the last R of each sequence; 0 = every step (default: ${DEFAULT-VALUE}; "
+                    + "24 is a 1-report/s service window: 12 forecast steps x 2 channels)")
+    int[] outputRows;
 
     @Option(names = "--seconds", defaultValue = "2", description = "measuring time per configuration (default: ${DEFAULT-VALUE})")
     double seconds;
@@ -69,20 +76,16 @@ public class BenchCommand implements Callable<Integer> {
         try (SigmaGptSession session = modelOptions.open()) {
             System.out.printf(Locale.ROOT, "model %s, provider %s, %d intra-op thread(s), %d cores%n", session.modelId(),
                     session.metrics().executionProvider(), modelOptions.threads, Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "%6s %6s %12s %12s %12s %12s %8s%n", "batch", "length", "java ms/call",
-                    "java seq/s", "raw ms/call", "raw seq/s", "java/raw");
+            System.out.printf(Locale.ROOT, "%6s %6s %6s %12s %12s %12s %12s %8s%n", "batch", "length", "rows",
+                    "java ms/call", "java seq/s", "raw ms/call", "raw seq/s", "java/raw");
             for (int length : lengths) {
-                for (int batch : batches) {
-                    // alternate the two paths in rounds and keep each one's best round: on a shared 2-core
-                    // machine the noise between rounds is larger than the difference being measured
-                    double java = Double.MAX_VALUE;
-                    double raw = Double.MAX_VALUE;
-                    for (int round = 0; round < 3; round++) {
-                        java = Math.min(java, javaPath(session, batch, length));
-                        raw = Math.min(raw, rawLoop(session, batch, length));
+                for (int requested : outputRows) {
+                    if (requested > 0 && !session.selectsRows()) {
+                        System.out.printf(Locale.ROOT, "(model %s computes every row: no logit_rows input, format v1)%n",
+                                session.modelId());
+                        continue;
                     }
-                    System.out.printf(Locale.ROOT, "%6d %6d %12.2f %12.1f %12.2f %12.1f %8.2f%n", batch, length,
-                            java * 1e3, batch / java, raw * 1e3, batch / raw, raw / java);
+                    forwardRows(session, length, requested <= 0 || requested > length ? length : requested);
                 }
             }
             if (inputs != null && !inputs.isEmpty()) {
@@ -92,23 +95,42 @@ public class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private void forwardRows(SigmaGptSession session, int length, int rows) throws OrtException {
+        for (int batch : batches) {
+            // alternate the two paths in rounds and keep each one's best round: on a shared 2-core
+            // machine the noise between rounds is larger than the difference being measured
+            double java = Double.MAX_VALUE;
+            double raw = Double.MAX_VALUE;
+            for (int round = 0; round < 3; round++) {
+                java = Math.min(java, javaPath(session, batch, length, rows));
+                raw = Math.min(raw, rawLoop(session, batch, length, rows));
+            }
+            System.out.printf(Locale.ROOT, "%6d %6d %6d %12.2f %12.1f %12.2f %12.1f %8.2f%n", batch, length, rows,
+                    java * 1e3, batch / java, raw * 1e3, batch / raw, raw / java);
+        }
+    }
+
     /** Seconds per call of the full Java path: sequences built and copied into buffers on every call. */
-    private double javaPath(SigmaGptSession session, int batch, int length) {
+    private double javaPath(SigmaGptSession session, int batch, int length, int rows) {
         List<ModelSequence> seqs = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
-            seqs.add(causal(session, length, b));
+            seqs.add(causal(session, length, rows, b));
         }
         return time(() -> session.forward(seqs));
     }
 
-    private double rawLoop(SigmaGptSession session, int batch, int length) throws OrtException {
+    private double rawLoop(SigmaGptSession session, int batch, int length, int rows) throws OrtException {
         int n = batch * length;
         LongBuffer tokens = longs(n);
         LongBuffer in = longs(n);
         LongBuffer out = longs(n);
+        LongBuffer logitRows = longs(batch * rows);
         ByteBuffer mask = ByteBuffer.allocateDirect(n * length).order(ByteOrder.nativeOrder());
         for (int b = 0; b < batch; b++) {
-            ModelSequence s = causal(session, length, b);
+            for (int r = 0; r < rows; r++) {
+                logitRows.put(b * rows + r, length - rows + r);
+            }
+            ModelSequence s = causal(session, length, rows, b);
             for (int i = 0; i < length; i++) {
                 tokens.put(b * length + i, s.tokens()[i]);
                 in.put(b * length + i, s.posIn()[i]);
@@ -123,8 +145,11 @@ public class BenchCommand implements Callable<Integer> {
                 OnnxTensor pi = OnnxTensor.createTensor(session.environment(), in, s2);
                 OnnxTensor po = OnnxTensor.createTensor(session.environment(), out, s2);
                 OnnxTensor m = OnnxTensor.createTensor(session.environment(), mask, new long[] {batch, length, length},
-                        OnnxJavaType.BOOL)) {
-            Map<String, OnnxTensor> feeds = Map.of("tokens", t, "pos_in", pi, "pos_out", po, "attn_mask", m);
+                        OnnxJavaType.BOOL);
+                OnnxTensor lr = OnnxTensor.createTensor(session.environment(), logitRows, new long[] {batch, rows})) {
+            Map<String, OnnxTensor> feeds = session.selectsRows()
+                    ? Map.of("tokens", t, "pos_in", pi, "pos_out", po, "attn_mask", m, SigmaGptSession.LOGIT_ROWS, lr)
+                    : Map.of("tokens", t, "pos_in", pi, "pos_out", po, "attn_mask", m);
             OrtSession ort = session.ortSession();
             return time(() -> {
                 try (OrtSession.Result r = ort.run(feeds)) {
@@ -149,7 +174,7 @@ public class BenchCommand implements Callable<Integer> {
         return (System.nanoTime() - start) / 1e9 / calls;
     }
 
-    private static ModelSequence causal(SigmaGptSession session, int length, int salt) {
+    private static ModelSequence causal(SigmaGptSession session, int length, int rows, int salt) {
         var tok = session.spec().tokenizer();
         long[] order = new long[length];
         long[] tokens = new long[length];
@@ -158,7 +183,7 @@ public class BenchCommand implements Callable<Integer> {
             tokens[i] = order[i] % 2 == 0 ? tok.firstToken(org.sigmavrate.domain.grid.Channel.VERTICAL_RATE) + 100 + i % 40
                     : tok.firstToken(org.sigmavrate.domain.grid.Channel.ALTITUDE) + 200 + i;
         }
-        return new org.sigmavrate.model.sequence.Sequences(session.spec()).causal(order, tokens, length);
+        return new org.sigmavrate.model.sequence.Sequences(session.spec()).causal(order, tokens, length, length - rows);
     }
 
     private static LongBuffer longs(int n) {

@@ -564,6 +564,11 @@ public class LoadBenchCommand implements Callable<Integer> {
             return;
         }
         long windows = 0;
+        org.sigmavrate.model.onnx.InferenceMetrics model = io.quarkus.arc.ClientProxy.unwrap(forecaster)
+                instanceof org.sigmavrate.model.SigmaGptForecaster f
+                ? f.session().metrics() : null;
+        long[] before = model == null ? null
+                : new long[] {model.sequences(), model.steps(), model.outputRows(), (long) (model.seconds() * 1e9)};
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (standaloneSeconds * 1e9);
         int rounds = 0;
@@ -577,7 +582,8 @@ public class LoadBenchCommand implements Callable<Integer> {
             }
             rounds++;
         }
-        double alone = windows / ((System.nanoTime() - t0) / 1e9);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double alone = windows / elapsed;
         double mean = batches.stream().mapToInt(List::size).average().orElse(0);
         double busy = 0;
         for (RecordingForecaster.Call c : recording.calls()) {
@@ -598,5 +604,13 @@ public class LoadBenchCommand implements Callable<Integer> {
             }
         }
         out("ceiling (b), every saturated step:%s", all);
+        if (model != null && model.sequences() > before[0]) {
+            long seqs = model.sequences() - before[0];
+            double forwardSeconds = model.seconds() - before[3] / 1e9;
+            out("ceiling (b), where the time goes: ONNX forward calls %.0f%% of it (%.1f steps and %.1f output rows per "
+                    + "sequence, padding included), the rest building sequences and densities, bands and records",
+                    100 * forwardSeconds / elapsed,
+                    (model.steps() - before[1]) / (double) seqs, (model.outputRows() - before[2]) / (double) seqs);
+        }
     }
 }

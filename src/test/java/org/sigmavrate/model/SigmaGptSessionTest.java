@@ -67,14 +67,18 @@ class SigmaGptSessionTest {
                 batch.add(new ExplicitMask(longs(c.get("tokens").get(row)), longs(c.get("pos_in").get(row)),
                         longs(c.get("pos_out").get(row)), c.get("attn_mask").get(row)).sequence());
             }
-            Logits logits = session.forward(batch, maskOf(c));
+            // format v2 graphs take the steps whose logits are wanted; v1 graphs give every step's
+            long[][] rows = c.has("logit_rows") ? longs2(c.get("logit_rows")) : null;
+            assertEquals(rows != null, session.selectsRows(), "golden format and graph format agree");
+            Logits logits = rows != null ? session.forward(batch, maskOf(c), rows) : session.forward(batch, maskOf(c));
+            int outputRows = rows != null ? rows[0].length : length;
             double worst = 0;
             for (int row = 0; row < b; row++) {
-                for (int step = 0; step < length; step++) {
-                    JsonNode expected = c.get("logits").get(row).get(step);
+                for (int r = 0; r < outputRows; r++) {
+                    JsonNode expected = c.get("logits").get(row).get(r);
                     for (int v = 0; v < session.vocabSize(); v++) {
                         double e = expected.get(v).asDouble();
-                        double diff = Math.abs(logits.get(row, step, v) - e);
+                        double diff = Math.abs(logits.atRow(row, r, v) - e);
                         worst = Math.max(worst, diff);
                         assertTrue(diff <= atol + rtol * Math.abs(e), () -> c.get("name").asText() + ": logit differs by " + diff);
                     }
@@ -84,6 +88,55 @@ class SigmaGptSessionTest {
             cases++;
         }
         assertEquals(3, cases);
+    }
+
+    @Test
+    void aDensityPassReadingOnlyItsQueryRowsGivesTheFullForwardsLogits() {
+        try (SigmaGptSession session = SigmaGptSession.open(Path.of("models/sgpt-small-v1"),
+                new SessionConfig(1, ExecutionProvider.CPU))) {
+            assertTrue(session.selectsRows(), "the shipped model is a format-v2 graph");
+            var tok = session.spec().tokenizer();
+            var rate = org.sigmavrate.domain.grid.Channel.VERTICAL_RATE;
+            var sequences = new org.sigmavrate.model.sequence.Sequences(session.spec());
+            // two windows of different sizes in one batch: 40 known, 6 queries; 9 known, 3 queries
+            long[] order = new long[40];
+            long[] tokens = new long[40];
+            for (int i = 0; i < 40; i++) {
+                order[i] = (i * 7L) % 100;
+                tokens[i] = order[i] % 2 == 0 ? tok.firstToken(rate) + 110 + i % 9
+                        : tok.encode(org.sigmavrate.domain.grid.Channel.ALTITUDE, 20000 + 50 * i);
+            }
+            long[] queries = {101, 104, 120, 127, 2, 63};
+            List<ModelSequence> selected = List.of(sequences.density(order, tokens, 40, queries, 6),
+                    sequences.density(order, tokens, 9, new long[] {126, 5, 64}, 3));
+            List<ModelSequence> full = selected.stream()
+                    .map(q -> new ModelSequence(q.tokens(), q.posIn(), q.posOut(), q.causalPrefix(), 0)).toList();
+            Logits some = session.forward(selected);
+            assertEquals(6, some.rows(), "rows of the longest request, not the sequence length");
+            float[][][] fromSelected = new float[2][][];
+            for (int b = 0; b < 2; b++) {
+                ModelSequence q = selected.get(b);
+                fromSelected[b] = new float[q.outputSteps()][session.vocabSize()];
+                for (int r = 0; r < q.outputSteps(); r++) {
+                    for (int v = 0; v < session.vocabSize(); v++) {
+                        fromSelected[b][r][v] = some.get(b, q.outputFrom() + r, v);
+                    }
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> some.get(0, 3, 0), "a prefix row was not computed");
+            Logits all = session.forward(full);
+            assertEquals(46, all.rows());
+            double worst = 0;
+            for (int b = 0; b < 2; b++) {
+                ModelSequence q = selected.get(b);
+                for (int r = 0; r < q.outputSteps(); r++) {
+                    for (int v = 0; v < session.vocabSize(); v++) {
+                        worst = Math.max(worst, Math.abs(all.get(b, q.outputFrom() + r, v) - fromSelected[b][r][v]));
+                    }
+                }
+            }
+            assertTrue(worst < 1e-4, "largest logit difference " + worst);
+        }
     }
 
     @Test
@@ -137,6 +190,14 @@ class SigmaGptSessionTest {
         long[] out = new long[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = array.get(i).asLong();
+        }
+        return out;
+    }
+
+    private static long[][] longs2(JsonNode array) {
+        long[][] out = new long[array.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = longs(array.get(i));
         }
         return out;
     }

@@ -11,16 +11,18 @@ public final class InferenceMetrics {
     private final AtomicLong forwardCalls = new AtomicLong();
     private final AtomicLong sequences = new AtomicLong();
     private final AtomicLong steps = new AtomicLong();
+    private final AtomicLong outputRows = new AtomicLong();
     private final AtomicLong nanos = new AtomicLong();
 
     InferenceMetrics(String provider) {
         this.provider = provider;
     }
 
-    void record(int batch, int length, long elapsedNanos) {
+    void record(int batch, int length, int rows, long elapsedNanos) {
         forwardCalls.incrementAndGet();
         sequences.addAndGet(batch);
         steps.addAndGet((long) batch * length);
+        outputRows.addAndGet((long) batch * rows);
         nanos.addAndGet(elapsedNanos);
     }
 
@@ -44,6 +46,11 @@ public final class InferenceMetrics {
 
     public long steps() {
         return steps.get();
+    }
+
+    /** Output rows computed (padded steps included): the steps whose logits were asked for, or every step (v1). */
+    public long outputRows() {
+        return outputRows.get();
     }
 
     public double seconds() {

@@ -3,44 +3,56 @@ package org.sigmavrate.model.onnx;
 import java.nio.FloatBuffer;
 
 /**
- * The logits {@code [B, L, V]} of one forward call. Backed by a per-thread buffer of the session: valid until the
- * next forward call on the same thread.
+ * The logits of one forward call: {@code rows} output rows per sequence, row r of sequence b holding the logits of
+ * step {@code firstStep[b] + r} (a model without {@code logit_rows} returns every step: first step 0, rows = the
+ * padded length). Backed by a per-thread buffer of the session: valid until the next forward call on the same thread.
  */
 public final class Logits {
     private final FloatBuffer data;
     private final int batch;
-    private final int length;
+    private final int rows;
     private final int vocab;
+    private final int[] firstStep;
+    private final int[] steps;
 
-    Logits(FloatBuffer data, int batch, int length, int vocab) {
+    Logits(FloatBuffer data, int batch, int rows, int vocab, int[] firstStep, int[] steps) {
         this.data = data;
         this.batch = batch;
-        this.length = length;
+        this.rows = rows;
         this.vocab = vocab;
+        this.firstStep = firstStep;
+        this.steps = steps;
     }
 
     public int batch() {
         return batch;
     }
 
-    public int length() {
-        return length;
+    /** Output rows per sequence (padded to the batch's largest). */
+    public int rows() {
+        return rows;
     }
 
     public int vocab() {
         return vocab;
     }
 
+    /** The logit of {@code token} at step {@code step} of sequence {@code b}. */
     public float get(int b, int step, int token) {
-        return data.get((b * length + step) * vocab + token);
+        return data.get(offset(b, step) + token);
+    }
+
+    /** The logit of {@code token} in output row {@code row} of sequence {@code b}, whatever step it holds. */
+    public float atRow(int b, int row, int token) {
+        return data.get((b * rows + row) * vocab + token);
     }
 
     /**
-     * The softmax of row {@code (b, step)} restricted to tokens {@code [first, first + size)}: the model's
+     * The softmax of step {@code (b, step)} restricted to tokens {@code [first, first + size)}: the model's
      * distribution over one channel's bins.
      */
     public double[] blockProbabilities(int b, int step, int first, int size) {
-        int base = (b * length + step) * vocab + first;
+        int base = offset(b, step) + first;
         double[] p = new double[size];
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < size; k++) {
@@ -56,5 +68,14 @@ public final class Logits {
             p[k] /= sum;
         }
         return p;
+    }
+
+    private int offset(int b, int step) {
+        int row = step - firstStep[b];
+        if (row < 0 || row >= steps[b]) {
+            throw new IllegalArgumentException("the logits of step " + step + " of sequence " + b + " were not asked "
+                    + "for (steps " + firstStep[b] + ".." + (firstStep[b] + steps[b] - 1) + "; see ModelSequence.outputFrom)");
+        }
+        return (b * rows + row) * vocab;
     }
 }

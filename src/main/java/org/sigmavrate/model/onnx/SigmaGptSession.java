@@ -29,9 +29,15 @@ import org.sigmavrate.domain.spec.SpecLoader;
  * One loaded σ-GPT: an ONNX Runtime session shared by all threads (OrtSession.run is thread-safe), checked at load
  * against the spec this code runs. Inputs go in as direct buffers and the logits come back in a pinned direct
  * buffer per thread, so a forward call copies nothing through Java arrays.
+ *
+ * <p>Two graph formats are read: v1 (inputs {@link #INPUT_NAMES}, logits of every step) and v2 (also
+ * {@value #LOGIT_ROWS}: logits of the requested steps only). With v2 each sequence gets the logits of its steps from
+ * {@link ModelSequence#outputFrom()} on, which skips the output head and the last block for the known prefix of a
+ * density or verification pass.
  */
 public final class SigmaGptSession implements AutoCloseable {
     public static final List<String> INPUT_NAMES = List.of("tokens", "pos_in", "pos_out", "attn_mask");
+    public static final String LOGIT_ROWS = "logit_rows";
     public static final String OUTPUT_NAME = "logits";
     private static final Logger LOG = Logger.getLogger(SigmaGptSession.class);
 
@@ -43,10 +49,11 @@ public final class SigmaGptSession implements AutoCloseable {
     private final int vocab;
     private final InferenceMetrics metrics;
     private final Map<String, String> metadata;
+    private final boolean selectsRows;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     private SigmaGptSession(Path directory, Spec spec, String modelId, OrtEnvironment env, OrtSession session,
-            String provider, Map<String, String> metadata) {
+            String provider, Map<String, String> metadata, boolean selectsRows) {
         this.directory = directory;
         this.spec = spec;
         this.modelId = modelId;
@@ -55,6 +62,7 @@ public final class SigmaGptSession implements AutoCloseable {
         this.vocab = spec.tokenizer().vocabSize();
         this.metrics = new InferenceMetrics(provider);
         this.metadata = metadata;
+        this.selectsRows = selectsRows;
     }
 
     /** Opens the model in {@code directory}, which must have been trained with the bundled spec. */
@@ -94,7 +102,7 @@ public final class SigmaGptSession implements AutoCloseable {
                         + "export it with the trainer's export command");
             }
             requireSameSpec(onnx + " metadata", metaSha, running);
-            checkInterface(session, onnx, running);
+            boolean selectsRows = checkInterface(session, onnx, running);
             String modelId = props.getOrDefault("model_id", directory.getFileName().toString());
             LOG.infof("model %s loaded from %s on %s, %d intra-op threads, spec %s", modelId, onnx, provider[0],
                     config.intraOpThreads(), running);
@@ -104,7 +112,8 @@ public final class SigmaGptSession implements AutoCloseable {
             for (Map.Entry<String, NodeInfo> out : session.getOutputInfo().entrySet()) {
                 LOG.infof("  output %s: %s", out.getKey(), out.getValue().getInfo());
             }
-            return new SigmaGptSession(directory, running, modelId, env, session, provider[0], Map.copyOf(props));
+            return new SigmaGptSession(directory, running, modelId, env, session, provider[0], Map.copyOf(props),
+                    selectsRows);
         } catch (OrtException e) {
             closeQuietly(session);
             throw new ModelLoadException("cannot load " + onnx + ": " + e.getMessage(), e);
@@ -165,10 +174,13 @@ public final class SigmaGptSession implements AutoCloseable {
         return options;
     }
 
-    private static void checkInterface(OrtSession session, Path onnx, Spec running) throws OrtException {
-        if (!session.getInputInfo().keySet().containsAll(INPUT_NAMES) || session.getInputInfo().size() != 4) {
-            throw new ModelLoadException(onnx + " has inputs " + session.getInputInfo().keySet() + ", expected "
-                    + INPUT_NAMES);
+    /** Checks inputs, outputs and vocabulary; returns whether the graph takes {@value #LOGIT_ROWS} (format v2). */
+    private static boolean checkInterface(OrtSession session, Path onnx, Spec running) throws OrtException {
+        var inputs = session.getInputInfo().keySet();
+        boolean selectsRows = inputs.contains(LOGIT_ROWS);
+        if (!inputs.containsAll(INPUT_NAMES) || inputs.size() != INPUT_NAMES.size() + (selectsRows ? 1 : 0)) {
+            throw new ModelLoadException(onnx + " has inputs " + inputs + ", expected " + INPUT_NAMES
+                    + " and optionally " + LOGIT_ROWS);
         }
         if (!session.getOutputInfo().containsKey(OUTPUT_NAME)) {
             throw new ModelLoadException(onnx + " has outputs " + session.getOutputInfo().keySet() + ", expected ["
@@ -178,6 +190,7 @@ public final class SigmaGptSession implements AutoCloseable {
         if (vocab != null && Integer.parseInt(vocab.trim()) != running.tokenizer().vocabSize()) {
             throw new ModelLoadException(onnx + " has vocabulary " + vocab + ", the spec " + running.tokenizer().vocabSize());
         }
+        return selectsRows;
     }
 
     public Path directory() {
@@ -212,6 +225,11 @@ public final class SigmaGptSession implements AutoCloseable {
         return vocab;
     }
 
+    /** Whether the graph computes the logits of requested steps only (format v2, input {@value #LOGIT_ROWS}). */
+    public boolean selectsRows() {
+        return selectsRows;
+    }
+
     /**
      * Runs the model on a batch of sequences, right-padded to the longest: padding steps hold the start token at
      * the start position, predict the spare position {@code positionCount}, attend only to themselves, and no real
@@ -226,13 +244,31 @@ public final class SigmaGptSession implements AutoCloseable {
      * length L): to feed reference inputs (golden vectors) exactly as written.
      */
     public Logits forward(List<ModelSequence> sequences, boolean[][][] explicitMask) {
+        return forward(sequences, explicitMask, null);
+    }
+
+    /**
+     * Like {@link #forward(List, boolean[][][])}, with the {@value #LOGIT_ROWS} of a v2 graph also given explicitly
+     * ({@code [B][R]}, any steps): read the result with {@link Logits#atRow}.
+     */
+    public Logits forward(List<ModelSequence> sequences, boolean[][][] explicitMask, long[][] explicitRows) {
         int batch = sequences.size();
         int length = 0;
+        int rows = 0;
         for (ModelSequence s : sequences) {
             length = Math.max(length, s.length());
+            rows = Math.max(rows, s.outputSteps());
+        }
+        if (explicitRows != null) {
+            if (!selectsRows) {
+                throw new IllegalArgumentException("model " + modelId + " takes no " + LOGIT_ROWS);
+            }
+            rows = explicitRows[0].length;
+        } else if (!selectsRows) {
+            rows = length;
         }
         Scratch buffers = scratch.get();
-        buffers.ensure(batch, length, vocab);
+        buffers.ensure(batch, length, rows, vocab);
         LongBuffer tokens = buffers.tokens;
         LongBuffer posIn = buffers.posIn;
         LongBuffer posOut = buffers.posOut;
@@ -256,25 +292,47 @@ public final class SigmaGptSession implements AutoCloseable {
                 }
             }
         }
-        return run(buffers, batch, length);
+        int[] firstStep = new int[batch];
+        int[] steps = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            ModelSequence s = sequences.get(b);
+            if (explicitRows != null) {
+                for (int r = 0; r < rows; r++) {
+                    buffers.rows.put(b * rows + r, explicitRows[b][r]);
+                }
+            } else if (selectsRows) {
+                // a shorter request repeats its last step: the graph needs a rectangular [B, R]
+                firstStep[b] = s.outputFrom();
+                steps[b] = s.outputSteps();
+                for (int r = 0; r < rows; r++) {
+                    buffers.rows.put(b * rows + r, s.outputFrom() + Math.min(r, s.outputSteps() - 1));
+                }
+            } else {
+                steps[b] = length;
+            }
+        }
+        return run(buffers, batch, length, rows, firstStep, steps);
     }
 
-    /** A forward call on inputs already in this thread's buffers (for benchmarks of the raw call). */
-    private Logits run(Scratch buffers, int batch, int length) {
+    private Logits run(Scratch buffers, int batch, int length, int rows, int[] firstStep, int[] steps) {
         long[] shape2 = {batch, length};
         long[] shape3 = {batch, length, length};
-        long[] outShape = {batch, length, vocab};
+        long[] outShape = {batch, rows, vocab};
         long started = System.nanoTime();
         try (OnnxTensor tTokens = OnnxTensor.createTensor(env, buffers.tokens.limit(batch * length), shape2);
                 OnnxTensor tIn = OnnxTensor.createTensor(env, buffers.posIn.limit(batch * length), shape2);
                 OnnxTensor tOut = OnnxTensor.createTensor(env, buffers.posOut.limit(batch * length), shape2);
                 OnnxTensor tMask = OnnxTensor.createTensor(env, buffers.mask.limit(batch * length * length), shape3,
                         OnnxJavaType.BOOL);
-                OnnxTensor logits = OnnxTensor.createTensor(env, buffers.logits.limit(batch * length * vocab), outShape)) {
-            try (OrtSession.Result ignored = session.run(
-                    Map.of("tokens", tTokens, "pos_in", tIn, "pos_out", tOut, "attn_mask", tMask),
-                    Map.of(OUTPUT_NAME, logits))) {
-                metrics.record(batch, length, System.nanoTime() - started);
+                OnnxTensor tRows = selectsRows
+                        ? OnnxTensor.createTensor(env, buffers.rows.limit(batch * rows), new long[] {batch, rows})
+                        : null;
+                OnnxTensor logits = OnnxTensor.createTensor(env, buffers.logits.limit(batch * rows * vocab), outShape)) {
+            Map<String, OnnxTensor> feeds = selectsRows
+                    ? Map.of("tokens", tTokens, "pos_in", tIn, "pos_out", tOut, "attn_mask", tMask, LOGIT_ROWS, tRows)
+                    : Map.of("tokens", tTokens, "pos_in", tIn, "pos_out", tOut, "attn_mask", tMask);
+            try (OrtSession.Result ignored = session.run(feeds, Map.of(OUTPUT_NAME, logits))) {
+                metrics.record(batch, length, rows, System.nanoTime() - started);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("forward call of model " + modelId + " failed (batch " + batch + ", length "
@@ -284,9 +342,10 @@ public final class SigmaGptSession implements AutoCloseable {
             buffers.posIn.clear();
             buffers.posOut.clear();
             buffers.mask.clear();
+            buffers.rows.clear();
             buffers.logits.clear();
         }
-        return new Logits(buffers.logits, batch, length, vocab);
+        return new Logits(buffers.logits, batch, rows, vocab, firstStep, steps);
     }
 
     /** The underlying session, for a raw benchmark loop. */
@@ -318,10 +377,11 @@ public final class SigmaGptSession implements AutoCloseable {
         LongBuffer tokens = LongBuffer.allocate(0);
         LongBuffer posIn = tokens;
         LongBuffer posOut = tokens;
+        LongBuffer rows = tokens;
         ByteBuffer mask = ByteBuffer.allocate(0);
         FloatBuffer logits = FloatBuffer.allocate(0);
 
-        void ensure(int batch, int length, int vocab) {
+        void ensure(int batch, int length, int outputRows, int vocab) {
             int n2 = batch * length;
             if (tokens.capacity() < n2 || !tokens.isDirect()) {
                 int cap = Math.max(n2, tokens.capacity() * 3 / 2);
@@ -329,11 +389,15 @@ public final class SigmaGptSession implements AutoCloseable {
                 posIn = longs(cap);
                 posOut = longs(cap);
             }
+            int nr = batch * outputRows;
+            if (rows.capacity() < nr || !rows.isDirect()) {
+                rows = longs(Math.max(nr, rows.capacity() * 3 / 2));
+            }
             int n3 = n2 * length;
             if (mask.capacity() < n3 || !mask.isDirect()) {
                 mask = ByteBuffer.allocateDirect(Math.max(n3, mask.capacity() * 3 / 2)).order(ByteOrder.nativeOrder());
             }
-            long nl = (long) n2 * vocab;
+            long nl = (long) nr * vocab;
             if (nl > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("batch " + batch + " x length " + length + " is too large for one call");
             }

@@ -102,7 +102,7 @@ public final class BurstSampler extends SamplerSupport {
                 }
                 perms.add(perm);
                 owner.add(i);
-                verifySeqs.add(sequences.causal(order, toks, p.committed + m));
+                verifySeqs.add(sequences.causal(order, toks, p.committed + m, p.committed));
             }
         }
         if (verifySeqs.isEmpty()) {

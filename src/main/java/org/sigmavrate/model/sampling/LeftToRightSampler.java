@@ -138,7 +138,7 @@ public final class LeftToRightSampler extends SamplerSupport {
             for (Path p : paths) {
                 if (index < p.order.length && p.sample[index]) {
                     active.add(p);
-                    seqs.add(sequences.causal(p.order, p.tokens, index + 1));
+                    seqs.add(sequences.causal(p.order, p.tokens, index + 1, index));
                 }
             }
             if (active.isEmpty()) {

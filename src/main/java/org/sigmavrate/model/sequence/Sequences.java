@@ -25,6 +25,11 @@ public final class Sequences {
 
     /** The causal sequence of the first {@code count} entries of an order (tokens of all but the last are used). */
     public ModelSequence causal(long[] order, long[] tokens, int count) {
+        return causal(order, tokens, count, 0);
+    }
+
+    /** Like {@link #causal(long[], long[], int)}, reading the logits of rows {@code outputFrom..count-1} only. */
+    public ModelSequence causal(long[] order, long[] tokens, int count, int outputFrom) {
         long[] t = new long[count];
         long[] in = new long[count];
         long[] out = new long[count];
@@ -37,7 +42,7 @@ public final class Sequences {
             }
             out[i] = order[i];
         }
-        return new ModelSequence(t, in, out, count);
+        return new ModelSequence(t, in, out, count, outputFrom);
     }
 
     /**
@@ -58,7 +63,7 @@ public final class Sequences {
             out[i] = order[i];
         }
         out[known] = next;
-        return new ModelSequence(t, in, out, known + 1);
+        return new ModelSequence(t, in, out, known + 1, known);
     }
 
     /** Density mode: query row {@code known + j} gives p(x_queries[j] | the first {@code known} of the order). */
@@ -79,6 +84,6 @@ public final class Sequences {
             in[known + j] = lastIn;
             out[known + j] = queries[j];
         }
-        return new ModelSequence(t, in, out, known);
+        return new ModelSequence(t, in, out, known, known);
     }
 }
