@@ -47,7 +47,7 @@ public final class WindowAssembler {
         String flightId = track.flightId();
         long gridStart = track.flightStart() + startStep * stepMillis;
         Flight flight = new Flight(flightId, track.icao24(), track.dataSource(), cleaned);
-        GriddedFlight gridded = placer.place(flight, gridStart, rules.grid().windowSteps());
+        GriddedFlight gridded = placer.place(flight, gridStart, track.windowSteps(rules));
         return new ObservedWindow(track.icao24(), gridded, track.latest(), Seeds.of(flightId, gridStart));
     }
 }

@@ -78,6 +78,26 @@ class FlightTrackTest {
     }
 
     @Test
+    void aYoungFlightsWindowStartsAtItsFirstReportAndGrowsToTheGridsLength() {
+        FlightTrack track = new FlightTrack("3c6586");
+        for (int s = 0; s <= 30; s += 1) {
+            track.accept(Fixtures.domain("3c6586", t(s), 3000 + s * 25, 1500), rules);
+        }
+        ObservedWindow young = assembler.window(track, new RejectionLedger());
+        assertEquals(t(0), young.window().startMillis(), "no step before the aircraft was first seen");
+        assertEquals(16, young.steps(), "steps 0..15: 30 s of reports and the 120 s horizon");
+        assertEquals(16, track.windowSteps(rules));
+        assertTrue(young.observed(0, Channel.ALTITUDE) && young.observed(3, Channel.ALTITUDE));
+        assertTrue(!young.observed(4, Channel.ALTITUDE), "the horizon is not observed");
+        for (int s = 31; s <= 900; s += 1) {
+            track.accept(Fixtures.domain("3c6586", t(s), 3000 + s * 25, 1500), rules);
+        }
+        ObservedWindow grown = assembler.window(track, new RejectionLedger());
+        assertEquals(64, grown.steps());
+        assertEquals(t(900) + rules.horizonMillis(), grown.window().timeOf(63), 10_000);
+    }
+
+    @Test
     void stateSurvivesItsBytes() {
         FlightTrack track = new FlightTrack("3c6586");
         for (int s = 0; s <= 300; s += 7) {
@@ -88,7 +108,8 @@ class FlightTrackTest {
         ObservedWindow a = assembler.window(track, new RejectionLedger());
         ObservedWindow b = assembler.window(copy, new RejectionLedger());
         assertEquals(track.flightId(), copy.flightId());
-        for (int s = 0; s < 64; s++) {
+        assertEquals(a.steps(), b.steps());
+        for (int s = 0; s < a.steps(); s++) {
             assertEquals(a.value(s, Channel.ALTITUDE), b.value(s, Channel.ALTITUDE), 0.0);
             assertEquals(a.value(s, Channel.VERTICAL_RATE), b.value(s, Channel.VERTICAL_RATE), 0.0);
         }

@@ -120,13 +120,15 @@ class ForecastTopologyTest {
         assertEquals("a1b2c3", trajectories.get(17).key);
         assertEquals("baseline-altitude-difference", last.getModelId());
         assertEquals(SPEC.sha256(), last.getSpecHash());
-        assertEquals(64, last.getSteps().size());
+        // a 55-s-old flight: its window starts at its first report (step 0 at t(0)) and ends at 55 s + 120 s (step 18)
+        assertEquals(19, last.getSteps().size());
+        assertEquals(Instant.ofEpochMilli(t(0)), last.getSteps().get(0).getTime());
         assertEquals(t(55), last.getLastReportTime().toEpochMilli());
-        Instant end = last.getSteps().get(63).getTime();
+        Instant end = last.getSteps().get(18).getTime();
         assertTrue(!end.isBefore(Instant.ofEpochMilli(t(55) + 120_000)), "the window reaches the horizon: " + end);
-        assertTrue(last.getSteps().get(63).getVerticalRate().getEstimate() > 1000, "forecast continues the climb");
+        assertTrue(last.getSteps().get(18).getVerticalRate().getEstimate() > 1000, "forecast continues the climb");
         DensityBands b = bands(bands.get(17).value);
-        assertEquals(64, b.getSteps().size());
+        assertEquals(19, b.getSteps().size());
         assertEquals(b.getQuantileLevels().size(), b.getSteps().get(0).getAltitude().getQuantiles().size());
         assertEquals(Seeds.of(b.getFlightId(), b.getGridStart().toEpochMilli()), last.getSeed());
         assertTrue(b.getFlightId().startsWith("a1b2c3-20230601T120000Z"));

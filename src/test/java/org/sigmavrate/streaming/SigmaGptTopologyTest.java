@@ -163,14 +163,15 @@ class SigmaGptTopologyTest {
                     assertEquals("tiny-test-v1", t.getModelId());
                     assertEquals(SPEC.sha256(), t.getSpecHash());
                     assertEquals(parts[0], t.getIcao24());
-                    assertEquals(64, t.getSteps().size());
-                    assertEquals(K, t.getSteps().get(63).getVerticalRate().getSamples().size(), "K sample paths");
+                    int steps = t.getSteps().size();
+                    assertTrue(steps > 12 && steps <= 64, "a window of at most the grid's 64 steps: " + steps);
+                    assertEquals(K, t.getSteps().get(steps - 1).getVerticalRate().getSamples().size(), "K sample paths");
                     trajectories++;
                 } else {
                     DensityBands b = AvroFormat.singleObjectSerde(DensityBands.class).deserializer().deserialize("t", bytes);
                     assertEquals("tiny-test-v1", b.getModelId());
                     assertEquals(SPEC.sha256(), b.getSpecHash());
-                    var q = b.getSteps().get(63).getVerticalRate().getQuantiles();
+                    var q = b.getSteps().get(b.getSteps().size() - 1).getVerticalRate().getQuantiles();
                     assertEquals(5, q.size());
                     for (int i = 1; i < q.size(); i++) {
                         assertTrue(q.get(i) >= q.get(i - 1), "bands are ordered: " + q);
