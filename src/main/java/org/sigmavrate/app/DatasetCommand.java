@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "dataset", mixinStandardHelpOptions = true,
         description = {"Reads recorded flights, places them on the model's grid and writes tokenized training windows",
-                "(.npy arrays, spec.json, manifest.json) split by flight into train/val/test, plus the test flights",
-                "as canonical CSV (test_flights.csv) for `evaluate`. Progress goes to stderr, the summary to stdout."},
+                "(.npy arrays, spec.json, manifest.json) split by flight into train/val/test, plus the validation and test flights",
+                "as canonical CSV (val_flights.csv, test_flights.csv) for `evaluate`. Progress goes to stderr, the summary to stdout."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:dataset written", "1:the dataset could not be written", "2:bad arguments",
                 "3:dataset written, but some input files were unreadable (named on stderr and in the manifest)"})
@@ -81,9 +81,11 @@ public class DatasetCommand implements Callable<Integer> {
             result.write(out);
             Path testCsv = out.resolve("test_flights.csv");
             CanonicalCsvWriter.write(testCsv, result.testFlights());
+            Path validationCsv = out.resolve("val_flights.csv");
+            CanonicalCsvWriter.write(validationCsv, result.validationFlights());
             System.out.print(result.summary());
-            System.out.println("written to " + out.toAbsolutePath() + " (test flights as canonical CSV: "
-                    + testCsv.getFileName() + ")");
+            System.out.println("written to " + out.toAbsolutePath() + " (validation and test flights as canonical CSV: "
+                    + validationCsv.getFileName() + ", " + testCsv.getFileName() + ")");
         } catch (IOException e) {
             System.err.println("dataset: cannot write " + out + ": " + e.getMessage());
             return 1;

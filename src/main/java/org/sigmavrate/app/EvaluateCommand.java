@@ -76,6 +76,11 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "draw joint samples only for the first N windows (0: all); the sample row says how many it scored")
     int sampleWindows;
 
+    @Option(names = "--max-known", defaultValue = "32",
+            description = "condition the σ-GPT on at most this many observed positions per window, those nearest to the "
+                    + "hidden ones (the service's forecaster.max-known-positions); 0: all (default: ${DEFAULT-VALUE})")
+    int maxKnown;
+
     @Option(names = "--no-model", description = "baselines only")
     boolean noModel;
 
@@ -93,6 +98,10 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (maxKnown < 0) {
+            System.err.println("evaluate: --max-known must be >= 0 (0: all observed positions)");
+            return 2;
+        }
         List<Protocol> chosen = new ArrayList<>();
         try {
             for (String p : protocols) {
@@ -143,7 +152,7 @@ public class EvaluateCommand implements Callable<Integer> {
             LeftToRightSampler l2r = null;
             if (!noModel) {
                 session = modelOptions.open();
-                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(samples));
+                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(samples).withMaxKnown(maxKnown));
                 Path l2rDir = leftToRightModel(session.directory(), l2rInfo);
                 if (l2rDir != null) {
                     baselineSession = SigmaGptSession.open(l2rDir,
@@ -200,6 +209,7 @@ public class EvaluateCommand implements Callable<Integer> {
             json.put("flights", loaded.flights());
             json.put("windows", windows.size());
             json.put("seed", seed);
+            json.put("max_known_positions", maxKnown);
             json.put("samples", samples);
             json.put("metric_channel", "vertical_rate (ft/min), hidden steps only");
             json.put("left_to_right_baseline", l2rInfo);

@@ -66,6 +66,11 @@ public class InfillCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "20240415", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--max-known", defaultValue = "32",
+            description = "condition on at most this many observed positions per window, those nearest to the unknown "
+                    + "ones; 0: all (default: ${DEFAULT-VALUE})")
+    int maxKnown;
+
     @Option(names = "--batch-windows", defaultValue = "8", description = "windows per batched model call (default: ${DEFAULT-VALUE})")
     int batchWindows;
 
@@ -77,7 +82,7 @@ public class InfillCommand implements Callable<Integer> {
         Spec spec = SpecLoader.bundled();
         ForecastSettings settings;
         try {
-            settings = ForecastSettings.defaults().withSamples(samples).withLevels(quantiles);
+            settings = ForecastSettings.defaults().withSamples(samples).withLevels(quantiles).withMaxKnown(maxKnown);
         } catch (IllegalArgumentException e) {
             System.err.println("infill: " + e.getMessage());
             return 2;

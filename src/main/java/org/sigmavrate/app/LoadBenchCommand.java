@@ -322,8 +322,9 @@ public class LoadBenchCommand implements Callable<Integer> {
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Thread.sleep(warmupSeconds * 1000L);
-            out("%7s %9s %9s %9s %9s %10s %8s %8s %8s %10s %9s %8s %8s %s", "N", "in/s", "lag mid", "lag end", "lag max",
-                    "lag slope/s", "calls", "win/call", "fwd/win", "windows/s", "stretched", "e2e p50", "e2e p99", "verdict");
+            out("%7s %9s %9s %9s %9s %10s %8s %8s %9s %8s %10s %9s %8s %8s %s", "N", "in/s", "lag mid", "lag end",
+                    "lag max", "lag slope/s", "calls", "win/call", "steps/win", "fwd/win", "windows/s", "stretched",
+                    "e2e p50", "e2e p99", "verdict");
             List<Step> steps = new ArrayList<>();
             for (int i = 0; i < ladder.length; i++) {
                 long start = System.currentTimeMillis();
@@ -352,9 +353,10 @@ public class LoadBenchCommand implements Callable<Integer> {
                 Step step = new Step(ladder[i], mid, end, (sent.get() - sent0) * 1000.0 / (end - mid), lag,
                         metrics.count("sigmavrate.cadence.stretched", null, null) - stretched0, recording.calls(), latencies);
                 steps.add(step);
-                out("%7d %,9.0f %,9.0f %,9.0f %,9.0f %,10.1f %8d %8.1f %8.1f %10.1f %,9.0f %7.0fms %7.0fms %s", step.n,
-                        step.inRate, step.lagStart(), step.lagEnd(), step.lagMax(), step.lagSlope(), step.calls,
-                        step.windowsPerCall(), step.windows == 0 ? 0.0 : (double) step.forward / step.windows,
+                out("%7d %,9.0f %,9.0f %,9.0f %,9.0f %,10.1f %8d %8.1f %9.1f %8.1f %10.1f %,9.0f %7.0fms %7.0fms %s",
+                        step.n, step.inRate, step.lagStart(), step.lagEnd(), step.lagMax(), step.lagSlope(), step.calls,
+                        step.windowsPerCall(), step.windows == 0 ? 0.0 : (double) step.windowSteps / step.windows,
+                        step.windows == 0 ? 0.0 : (double) step.forward / step.windows,
                         step.windowsPerSecond(), step.stretched, step.e2e(0.5), step.e2e(0.99), step.verdict());
             }
             running.set(false);
@@ -463,6 +465,7 @@ public class LoadBenchCommand implements Callable<Integer> {
         final long windows;
         final long maxWindows;
         final long forward;
+        final long windowSteps;
         final long[] e2e;
 
         Step(int n, long start, long end, double inRate, List<double[]> lag, double stretched,
@@ -477,10 +480,12 @@ public class LoadBenchCommand implements Callable<Integer> {
             long w = 0;
             long max = 0;
             long fwd = 0;
+            long ws = 0;
             for (RecordingForecaster.Call call : allCalls) {
                 if (call.endMillis() >= start && call.endMillis() < end) {
                     c++;
                     fwd += call.forwardCalls();
+                    ws += call.windowSteps();
                     w += call.windows();
                     max = Math.max(max, call.windows());
                 }
@@ -489,6 +494,7 @@ public class LoadBenchCommand implements Callable<Integer> {
             windows = w;
             maxWindows = max;
             forward = fwd;
+            windowSteps = ws;
             synchronized (latencies) {
                 e2e = latencies.stream().filter(l -> l[0] >= start && l[0] < end).mapToLong(l -> l[1]).sorted().toArray();
             }

@@ -84,8 +84,11 @@ public class StreamingBeans {
     @ConfigProperty(name = "forecaster.quantiles", defaultValue = "0.05,0.25,0.5,0.75,0.95")
     String quantiles;
 
-    @ConfigProperty(name = "forecaster.max-batch-sequences", defaultValue = "64")
+    @ConfigProperty(name = "forecaster.max-batch-sequences", defaultValue = "16")
     int maxBatchSequences;
+
+    @ConfigProperty(name = "forecaster.max-known-positions", defaultValue = "32")
+    int maxKnownPositions;
 
     @ConfigProperty(name = "forecaster.topics.input", defaultValue = "surveillance-reports")
     String inputTopic;
@@ -161,7 +164,7 @@ public class StreamingBeans {
         }
         ForecastSettings fs = new ForecastSettings(parseLevels(quantiles), samples,
                 ForecastSettings.SamplerKind.valueOf(sampler.trim().toUpperCase(Locale.ROOT)), BurstVariant.EXACT,
-                maxBatchSequences);
+                maxBatchSequences, maxKnownPositions);
         SigmaGptSession session = SigmaGptSession.open(dir,
                 new SessionConfig(intraOpThreads, ExecutionProvider.parse(executionProvider)));
         InferenceMetrics im = session.metrics();

@@ -46,6 +46,7 @@ public final class DatasetBuilder {
     private final Map<Split, SplitBuffer> buffers = new EnumMap<>(Split.class);
     private final Map<Split, Long> flightsPerSplit = new EnumMap<>(Split.class);
     private final List<Flight> testFlights = new ArrayList<>();
+    private final List<Flight> validationFlights = new ArrayList<>();
     private final List<String> problemExamples = new ArrayList<>();
 
     public DatasetBuilder(Spec spec, DatasetOptions options, FileSource source, PrintStream progress) {
@@ -95,6 +96,8 @@ public final class DatasetBuilder {
                 flightsPerSplit.merge(split, 1L, Long::sum);
                 if (split == Split.TEST) {
                     testFlights.add(flight);
+                } else if (split == Split.VAL) {
+                    validationFlights.add(flight);
                 }
                 for (GriddedFlight window : cutter.cut(placer.place(flight))) {
                     buffers.get(split).add(window);
@@ -152,6 +155,10 @@ public final class DatasetBuilder {
 
     List<Flight> testFlights() {
         return testFlights;
+    }
+
+    List<Flight> validationFlights() {
+        return validationFlights;
     }
 
     List<String> problemExamples() {

@@ -63,6 +63,11 @@ public final class DatasetResult {
         return List.copyOf(built.testFlights());
     }
 
+    /** Flights of the validation split, for export as canonical CSV (to tune settings without the test flights). */
+    public List<Flight> validationFlights() {
+        return List.copyOf(built.validationFlights());
+    }
+
     /** Writes the arrays, the spec and the manifest into {@code dir}. */
     public void write(Path dir) throws IOException {
         Files.createDirectories(dir);

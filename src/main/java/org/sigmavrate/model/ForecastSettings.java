@@ -12,10 +12,18 @@ import org.sigmavrate.model.sampling.BurstVariant;
  * @param sampler        burst (default) or sequential
  * @param burstVariant   exact by default (see {@link BurstVariant})
  * @param maxBatch       most sequences per forward call
+ * @param maxKnown       most observed positions a window is conditioned on (0: all): beyond it, those nearest in
+ *                       time to a position asked about are kept (see {@link ContextSelector})
  */
 public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind sampler, BurstVariant burstVariant,
-        int maxBatch) {
+        int maxBatch, int maxKnown) {
     public static final double[] DEFAULT_LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
+    /**
+     * Observed positions a window is conditioned on by default: chosen on the validation flights for the shipped
+     * sgpt-small-v1, where 32 was at least as good as all of them on every protocol and much better across gaps
+     * (docs/INFERENCE.md, "Conditioning on the nearest observations").
+     */
+    public static final int DEFAULT_MAX_KNOWN = 32;
 
     public enum SamplerKind {
         BURST, SEQUENTIAL
@@ -29,24 +37,28 @@ public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind
                         + Arrays.toString(quantileLevels));
             }
         }
-        if (samples < 0 || maxBatch < 1) {
-            throw new IllegalArgumentException("samples >= 0 and max batch >= 1");
+        if (samples < 0 || maxBatch < 1 || maxKnown < 0) {
+            throw new IllegalArgumentException("samples >= 0, max batch >= 1 and max known >= 0 (0: all)");
         }
     }
 
     public static ForecastSettings defaults() {
-        return new ForecastSettings(DEFAULT_LEVELS, 16, SamplerKind.BURST, BurstVariant.EXACT, 64);
+        return new ForecastSettings(DEFAULT_LEVELS, 16, SamplerKind.BURST, BurstVariant.EXACT, 16, DEFAULT_MAX_KNOWN);
     }
 
     public ForecastSettings withSamples(int n) {
-        return new ForecastSettings(quantileLevels, n, sampler, burstVariant, maxBatch);
+        return new ForecastSettings(quantileLevels, n, sampler, burstVariant, maxBatch, maxKnown);
     }
 
     public ForecastSettings withLevels(double[] levels) {
-        return new ForecastSettings(levels, samples, sampler, burstVariant, maxBatch);
+        return new ForecastSettings(levels, samples, sampler, burstVariant, maxBatch, maxKnown);
     }
 
     public ForecastSettings withSampler(SamplerKind kind) {
-        return new ForecastSettings(quantileLevels, samples, kind, burstVariant, maxBatch);
+        return new ForecastSettings(quantileLevels, samples, kind, burstVariant, maxBatch, maxKnown);
+    }
+
+    public ForecastSettings withMaxKnown(int positions) {
+        return new ForecastSettings(quantileLevels, samples, sampler, burstVariant, maxBatch, positions);
     }
 }

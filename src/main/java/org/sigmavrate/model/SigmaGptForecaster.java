@@ -28,7 +28,9 @@ import org.sigmavrate.model.sequence.Sequences;
  * The σ-GPT as a {@link WindowForecaster}: per window, the conditional density of every unknown (step, channel)
  * given all observed ones in one density-mode pass (all windows of a call batched together), bands and point
  * estimates from it, and K joint sample paths of both channels from the burst sampler. Observed values are kept
- * as observed. Known positions are fed in a random order drawn from the window's seed.
+ * as observed. Known positions are fed in a random order drawn from the window's seed; with
+ * {@link ForecastSettings#maxKnown()} set, a dense window is conditioned on its observed positions nearest to the
+ * ones asked about ({@link ContextSelector}).
  */
 public final class SigmaGptForecaster implements WindowForecaster {
     private static final long ORDER_SALT = 0x5DEECE66DL;
@@ -41,6 +43,7 @@ public final class SigmaGptForecaster implements WindowForecaster {
     private final Tokenizer tokenizer;
     private final Sequences sequences;
     private final Sampler sampler;
+    private final ContextSelector context;
     private final boolean ownsSession;
 
     public SigmaGptForecaster(SigmaGptSession session, ForecastSettings settings) {
@@ -57,6 +60,7 @@ public final class SigmaGptForecaster implements WindowForecaster {
         this.sampler = settings.sampler() == ForecastSettings.SamplerKind.SEQUENTIAL
                 ? new SequentialSampler(session, settings.maxBatch())
                 : new BurstSampler(session, settings.maxBatch(), settings.burstVariant(), 1);
+        this.context = new ContextSelector(grid, settings.maxKnown());
         this.ownsSession = ownsSession;
     }
 
@@ -122,7 +126,8 @@ public final class SigmaGptForecaster implements WindowForecaster {
                 (w.observed(s, c) ? known : unknown).add((long) grid.position(s, c));
             }
         }
-        long[] order = known.stream().mapToLong(Long::longValue).toArray();
+        long[] unknownPositions = unknown.stream().mapToLong(Long::longValue).toArray();
+        long[] order = context.select(known.stream().mapToLong(Long::longValue).toArray(), unknownPositions);
         SplittableRandom rng = new SplittableRandom(w.seed() ^ ORDER_SALT);
         for (int i = order.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
@@ -136,8 +141,7 @@ public final class SigmaGptForecaster implements WindowForecaster {
             Channel c = grid.channelOf(pos);
             tokens[i] = tokenizer.encode(c, w.value(grid.stepOf(pos), c));
         }
-        return new WindowDensity(w, order, tokens, unknown.stream().mapToLong(Long::longValue).toArray(),
-                new CategoricalDensity[grid.positionCount()]);
+        return new WindowDensity(w, order, tokens, unknownPositions, new CategoricalDensity[grid.positionCount()]);
     }
 
     @Override

@@ -107,6 +107,42 @@ class DensityAndSamplingTest {
     }
 
     @Test
+    void bandQuantilesInOnePassEqualEachQuantileAlone() {
+        var random = new java.util.SplittableRandom(5);
+        for (Channel c : Channel.values()) {
+            var scale = session.spec().tokenizer().scale(c);
+            for (int trial = 0; trial < 200; trial++) {
+                double[] p = new double[scale.size()];
+                int centre = random.nextInt(p.length);
+                double width = 0.5 + random.nextDouble() * 20;
+                double sum = 0;
+                for (int k = 0; k < p.length; k++) {
+                    // peaked, with exact zeros and mass on the open outer bins in some trials
+                    double z = (k - centre) / width;
+                    p[k] = z * z > 40 ? 0 : Math.exp(-z * z / 2);
+                    sum += p[k];
+                }
+                if (trial % 10 == 0) {
+                    p[0] += 0.3 * sum;
+                    p[p.length - 1] += 0.2 * sum;
+                    sum *= 1.5;
+                }
+                for (int k = 0; k < p.length; k++) {
+                    p[k] /= sum;
+                }
+                var d = new CategoricalDensity(scale, p);
+                double[] levels = {0.0, 0.05, 0.25, 0.25, 0.5, 0.75, 0.95, 1.0};
+                double[] together = d.quantiles(levels);
+                for (int i = 0; i < levels.length; i++) {
+                    assertEquals(d.quantile(levels[i]), together[i], 0.0, c + " level " + levels[i]);
+                }
+                double[] unsorted = {0.95, 0.05, 0.5};
+                assertArrayEquals(new double[] {d.quantile(0.95), d.quantile(0.05), d.quantile(0.5)}, d.quantiles(unsorted));
+            }
+        }
+    }
+
+    @Test
     void forecasterAndSamplersAreDeterministicForTheSameSeed() {
         ObservedWindow w = window(42);
         ForecastSettings settings = ForecastSettings.defaults().withSamples(4);

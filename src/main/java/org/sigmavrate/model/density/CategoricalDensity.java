@@ -79,10 +79,40 @@ public final class CategoricalDensity {
         return scale.value(last);
     }
 
+    /** The quantiles at {@code levels}; ascending levels (the usual band) take one pass over the bins. */
     public double[] quantiles(double[] levels) {
         double[] q = new double[levels.length];
-        for (int i = 0; i < levels.length; i++) {
-            q[i] = quantile(levels[i]);
+        for (int i = 1; i < levels.length; i++) {
+            if (levels[i] < levels[i - 1]) {
+                for (int j = 0; j < levels.length; j++) {
+                    q[j] = quantile(levels[j]);
+                }
+                return q;
+            }
+        }
+        double cum = 0;
+        int last = 0;
+        int i = 0;
+        for (int k = 0; k < p.length && i < levels.length; k++) {
+            if (p[k] <= 0) {
+                continue;
+            }
+            last = k;
+            while (i < levels.length && cum + p[k] >= levels[i]) {
+                double lo = scale.lowerEdge(k);
+                double hi = scale.upperEdge(k);
+                if (Double.isInfinite(lo) || Double.isInfinite(hi)) {
+                    q[i] = scale.value(k);
+                } else {
+                    double f = Math.min(1, Math.max(0, (levels[i] - cum) / p[k]));
+                    q[i] = lo + f * (hi - lo);
+                }
+                i++;
+            }
+            cum += p[k];
+        }
+        for (; i < levels.length; i++) {
+            q[i] = scale.value(last);
         }
         return q;
     }

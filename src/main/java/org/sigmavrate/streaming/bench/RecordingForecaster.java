@@ -15,8 +15,8 @@ import org.sigmavrate.domain.forecast.WindowForecaster;
  * (the standalone inference ceiling). Does not own the wrapped forecaster.
  */
 public final class RecordingForecaster implements WindowForecaster {
-    /** One forecaster call. */
-    public record Call(long endMillis, int windows, long nanos, long forwardCalls) {
+    /** One forecaster call; {@code windowSteps}: the grid steps of its windows, summed. */
+    public record Call(long endMillis, int windows, long nanos, long forwardCalls, long windowSteps) {
     }
 
     private final WindowForecaster inner;
@@ -38,8 +38,12 @@ public final class RecordingForecaster implements WindowForecaster {
         for (WindowForecast f : out) {
             forward += f.forwardCalls();
         }
+        long steps = 0;
+        for (ObservedWindow w : windows) {
+            steps += w.steps();
+        }
         synchronized (this) {
-            calls.add(new Call(System.currentTimeMillis(), windows.size(), nanos, forward));
+            calls.add(new Call(System.currentTimeMillis(), windows.size(), nanos, forward, steps));
             recent.addLast(List.copyOf(windows));
             while (recent.size() > keep) {
                 recent.removeFirst();
