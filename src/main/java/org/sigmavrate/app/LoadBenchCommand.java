@@ -62,7 +62,9 @@ import picocli.CommandLine.Option;
         description = {"Load benchmark of the streaming service on a real local broker (KRaft, own JVM, loopback),",
                 "stopping by itself. Real flights of --input multiplexed (time-shifted, ICAO24 remapped) to N aircraft",
                 "reporting once a second; a ladder of N, each for --step-seconds, with the service as configured",
-                "(forecaster.*, kafka-streams.*): input rate, consumer lag, batch sizes, windows forecast, cadence",
+                "(forecaster.*, kafka-streams.*), by default from the largest N down after a warm-up long enough to",
+                "fill every aircraft's window, so that every step runs at steady state (no aircraft joins with a short,",
+                "cheap window): input rate, consumer lag, batch sizes, window length, windows forecast, cadence",
                 "stretched, end-to-end p50/p99 from report to bands. Ceilings in the same run: (a) a minimal Kafka",
                 "Streams app keeping a 64-report ring buffer per aircraft in RocksDB vs the service with inference off",
                 "(forecaster none), at-least-once and exactly-once, on the same preloaded reports; (b) the forecaster",
@@ -76,22 +78,28 @@ public class LoadBenchCommand implements Callable<Integer> {
     Spec spec;
     @Inject
     WindowForecaster forecaster;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "forecaster.inference-threads", defaultValue = "1")
+    int inferenceThreads;
 
     @Option(names = "--input", arity = "1..*", paramLabel = "PATH", defaultValue = "data/flights",
             description = "recorded flights to multiplex (default: ${DEFAULT-VALUE})")
     List<Path> inputs;
 
-    @Option(names = "--ladder", split = ",", defaultValue = "100,250,500,1000,2000,3000,4000",
-            description = "aircraft counts N, each reporting once a second (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ladder", split = ",", defaultValue = "5000,4000,3000,2000,1000",
+            description = "aircraft counts N, each reporting once a second, in this order (default: ${DEFAULT-VALUE}; "
+                    + "descending, so that no step adds young aircraft, whose short windows are cheaper than a steady "
+                    + "state's)")
     int[] ladder;
 
-    @Option(names = "--step-seconds", defaultValue = "25", description = "duration of each ladder step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--step-seconds", defaultValue = "60", description = "duration of each ladder step (default: ${DEFAULT-VALUE})")
     int stepSeconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "10", description = "warm-up at the first N, not reported (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-seconds", defaultValue = "540",
+            description = "warm-up at the first N, not reported (default: ${DEFAULT-VALUE}: a window is 64 steps of 10 s "
+                    + "ending 120 s ahead, so after 520 s every aircraft's window is full)")
     int warmupSeconds;
 
-    @Option(names = "--ceiling-rounds", defaultValue = "2", description = "rounds of the four ceiling apps, best kept (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ceiling-rounds", defaultValue = "3", description = "rounds of the four ceiling apps, best kept (default: ${DEFAULT-VALUE})")
     int ceilingRounds;
 
     @Option(names = "--ceiling-aircraft", defaultValue = "1500", description = "aircraft in the preloaded ceiling input (default: ${DEFAULT-VALUE})")
@@ -110,6 +118,10 @@ public class LoadBenchCommand implements Callable<Integer> {
     boolean skipLadder;
 
     private static final long RAMP_MS = 8_000;
+
+    /** The service's last batches at the end of the most loaded saturated step, for ceiling (b). */
+    private List<List<ObservedWindow>> saturatedBatches;
+    private int saturatedN;
 
     private final Serializer<SurveillanceReport> serializer = AvroFormat.singleObjectSerde(SurveillanceReport.class).serializer();
 
@@ -289,14 +301,16 @@ public class LoadBenchCommand implements Callable<Integer> {
         Properties props = streamsProps(bootstrap, appId, service.streamsConfig(bootstrap)
                 .getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         out("%nladder: the service (%s, %s, cadence %d s, batch every %d ms, budget %d ms, max %d windows, "
-                + "inference off the stream thread) on %s; N aircraft at 1 report/s, %d s per step", forecaster.modelId(),
+                + "inference off the stream thread on %d thread(s)) on %s; N aircraft at 1 report/s, %d s warm-up at "
+                + "the first N, %d s per step", forecaster.modelId(),
                 label(props.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)), s.rules().cadenceMillis() / 1000,
-                s.batchEveryMillis(), s.batchBudgetMillis(), s.maxBatchWindows(), topics.input(), stepSeconds);
+                s.batchEveryMillis(), s.batchBudgetMillis(), s.maxBatchWindows(), inferenceThreads, topics.input(),
+                warmupSeconds, stepSeconds);
         out("end-to-end = wall time a bands record is read (read_committed) minus the event time of the report that "
                 + "triggered it, stamped by the generator when it sent it; new aircraft join over %d s at the start of "
-                + "a step; figures from the second half of each step (steady state), lag max over the whole step",
-                RAMP_MS / 1000);
-        java.util.concurrent.ExecutorService inference = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                + "a step; figures from the second half of each step, lag max over the whole step; steps/win: mean "
+                + "window length (64 once an aircraft has been seen for 520 s)", RAMP_MS / 1000);
+        java.util.concurrent.ExecutorService inference = java.util.concurrent.Executors.newFixedThreadPool(inferenceThreads, r -> {
             Thread t = new Thread(r, "lb-inference");
             t.setDaemon(true);
             return t;
@@ -353,6 +367,11 @@ public class LoadBenchCommand implements Callable<Integer> {
                 Step step = new Step(ladder[i], mid, end, (sent.get() - sent0) * 1000.0 / (end - mid), lag,
                         metrics.count("sigmavrate.cadence.stretched", null, null) - stretched0, recording.calls(), latencies);
                 steps.add(step);
+                if (step.stretched > 0 && (saturatedBatches == null || step.n > saturatedN)) {
+                    // ceiling (b) replays the batches of the most loaded saturated step, not the last step's
+                    saturatedBatches = recording.recentBatches();
+                    saturatedN = step.n;
+                }
                 out("%7d %,9.0f %,9.0f %,9.0f %,9.0f %,10.1f %8d %8.1f %9.1f %8.1f %10.1f %,9.0f %7.0fms %7.0fms %s",
                         step.n, step.inRate, step.lagStart(), step.lagEnd(), step.lagMax(), step.lagSlope(), step.calls,
                         step.windowsPerCall(), step.windows == 0 ? 0.0 : (double) step.windowSteps / step.windows,
@@ -362,8 +381,9 @@ public class LoadBenchCommand implements Callable<Integer> {
             running.set(false);
             generator.join(10_000);
             reader.join(10_000);
-            Step top = steps.stream().filter(Step::atCadence).reduce((a, b) -> b).orElse(null);
-            Step bounded = steps.stream().filter(Step::lagBounded).reduce((a, b) -> b).orElse(null);
+            Step top = steps.stream().filter(Step::atCadence).max(java.util.Comparator.comparingInt(st -> st.n)).orElse(null);
+            Step bounded = steps.stream().filter(Step::lagBounded).max(java.util.Comparator.comparingInt(st -> st.n))
+                    .orElse(null);
             out("largest N at the default cadence (lag bounded, no window deferred): %s; largest N with lag bounded "
                     + "(cadence stretched beyond capacity): %s", top == null ? "none" : top.n,
                     bounded == null ? "none" : bounded.n);
@@ -562,9 +582,9 @@ public class LoadBenchCommand implements Callable<Integer> {
     // ----------------------------------------------------------------------------------------------- ceiling (b)
 
     private void standalone(RecordingForecaster recording, List<Step> steps) {
-        Step saturated = steps.stream().filter(st -> st.stretched > 0).reduce((a, b) -> b)
+        Step saturated = steps.stream().filter(st -> st.stretched > 0).max(java.util.Comparator.comparingInt(st -> st.n))
                 .orElse(steps.get(steps.size() - 1));
-        List<List<ObservedWindow>> batches = recording.recentBatches();
+        List<List<ObservedWindow>> batches = saturatedBatches != null ? saturatedBatches : recording.recentBatches();
         if (batches.isEmpty()) {
             out("ceiling (b): no inference call recorded");
             return;
@@ -597,7 +617,7 @@ public class LoadBenchCommand implements Callable<Integer> {
                 busy += c.nanos() / 1e9;
             }
         }
-        out("%nceiling (b): the forecaster alone on the service's last %d batches (mean %.1f windows, same session, "
+        out("%nceiling (b): the forecaster alone on the service's last %d batches of its most loaded saturated step (mean %.1f windows, same session, "
                 + "same threads), %.0f s: %.1f windows/s; inside the service at N=%d (saturated: %,.0f windows deferred): "
                 + "%.1f windows/s = %.0f%% (forecaster busy %.0f%% of the step)", batches.size(), mean, standaloneSeconds,
                 alone, saturated.n, saturated.stretched, saturated.windowsPerSecond(),
