@@ -91,7 +91,7 @@ public class LoadBenchCommand implements Callable<Integer> {
                     + "state's)")
     int[] ladder;
 
-    @Option(names = "--step-seconds", defaultValue = "60", description = "duration of each ladder step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--step-seconds", defaultValue = "120", description = "duration of each ladder step (default: ${DEFAULT-VALUE})")
     int stepSeconds;
 
     @Option(names = "--warmup-seconds", defaultValue = "540",

@@ -95,11 +95,25 @@ public final class SigmaGptForecaster implements WindowForecaster {
                 owners.add(w);
             }
         }
-        for (int from = 0; from < seqs.size(); from += settings.maxBatch()) {
-            int to = Math.min(seqs.size(), from + settings.maxBatch());
-            Logits logits = session.forward(seqs.subList(from, to));
+        // a call pads its sequences to the longest (and its output rows to the most asked): batching sequences of
+        // similar shape together wastes less of each call; the order is a pure function of the windows
+        Integer[] bySize = new Integer[seqs.size()];
+        for (int i = 0; i < bySize.length; i++) {
+            bySize[i] = i;
+        }
+        Arrays.sort(bySize, (x, y) -> {
+            int byLength = Integer.compare(seqs.get(x).length(), seqs.get(y).length());
+            return byLength != 0 ? byLength : Integer.compare(seqs.get(x).outputSteps(), seqs.get(y).outputSteps());
+        });
+        List<ModelSequence> sorted = new ArrayList<>(seqs.size());
+        for (Integer i : bySize) {
+            sorted.add(seqs.get(i));
+        }
+        for (int from = 0; from < sorted.size(); from += settings.maxBatch()) {
+            int to = Math.min(sorted.size(), from + settings.maxBatch());
+            Logits logits = session.forward(sorted.subList(from, to));
             for (int i = from; i < to; i++) {
-                WindowDensity d = out.get(owners.get(i));
+                WindowDensity d = out.get(owners.get(bySize[i]));
                 int k = d.knownOrder().length;
                 for (int j = 0; j < d.unknown().length; j++) {
                     int pos = (int) d.unknown()[j];

@@ -43,7 +43,8 @@ import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 
 /**
  * The packaged service ({@code target/quarkus-app}, run as {@code forecaster serve} in its own JVM) against a real
- * in-JVM KRaft broker shared by both tests: reports in, both outputs out, and a kill -9 in the middle of the input
+ * in-JVM KRaft broker shared by the tests: reports in, both outputs out; two instances sharing the work, each
+ * answering the REST query for every aircraft (forwarding to the owner); and a kill -9 in the middle of the input
  * with a restart on an empty state folder (state comes back from the changelogs) that loses and repeats nothing.
  * The expected outputs are those of the same topology in a TopologyTestDriver: the service is deterministic.
  */
@@ -218,6 +219,74 @@ class ServiceIT {
             service.destroy();
             service.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void eitherInstanceAnswersForEveryAircraftByAskingTheOwner() throws Exception {
+        StreamingSettings.Topics topics = topics("it-pair");
+        TopicAdmin.ensure(cluster.bootstrapServers(), topics, 2, (short) 1);
+        List<SurveillanceReport> input = input(6, 200);
+        List<String> expected = expected(input, topics);
+        int[] ports = {freePort(), freePort()};
+        Path log = Files.createTempFile("serve-pair", ".log");
+        Process a = serve(topics, "it-pair", Files.createTempDirectory("state"), ports[0], log);
+        Process b = null;
+        try {
+            b = serve(topics, "it-pair", Files.createTempDirectory("state"), ports[1], log);
+            awaitTasksOnBoth(ports, Duration.ofSeconds(60));
+            produce(input, topics.input());
+            assertEquals(expected.size(), consume(topics, expected.size(), Duration.ofSeconds(90)).size());
+            HttpClient http = HttpClient.newHttpClient();
+            int[] owned = new int[2];
+            for (int i = 0; i < 6; i++) {
+                String icao24 = String.format("%06x", 0xc00000 + i);
+                String[] local = new String[2];
+                for (int k = 0; k < 2; k++) {
+                    HttpResponse<String> r = get(http, ports[k], "/forecasts/" + icao24 + "?local=true");
+                    if (r.statusCode() == 200) {
+                        local[k] = r.body();
+                        owned[k]++;
+                    }
+                }
+                assertTrue(local[0] == null ^ local[1] == null, icao24 + " is held by exactly one instance");
+                String answer = local[0] != null ? local[0] : local[1];
+                assertTrue(answer.contains("\"icao24\":\"" + icao24 + "\""), answer);
+                for (int k = 0; k < 2; k++) {
+                    HttpResponse<String> r = get(http, ports[k], "/forecasts/" + icao24);
+                    assertEquals(200, r.statusCode(), "instance " + k + " for " + icao24 + ": " + r.body());
+                    assertEquals(answer, r.body(), "instance " + k + " gives the owner's answer for " + icao24);
+                }
+            }
+            assertTrue(owned[0] > 0 && owned[1] > 0, "each instance owns some aircraft, so some answers were forwarded: "
+                    + owned[0] + " and " + owned[1] + " (log: " + log + ")");
+        } finally {
+            a.destroy();
+            if (b != null) {
+                b.destroy();
+                b.waitFor(30, TimeUnit.SECONDS);
+            }
+            a.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until both instances are healthy after the rebalance that gave the second one its tasks. */
+    private static void awaitTasksOnBoth(int[] ports, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (get(http, ports[0], "/q/health").statusCode() == 200 && get(http, ports[1], "/q/health").statusCode() == 200
+                    && get(http, ports[0], "/forecasts/000000?local=true").statusCode() == 404
+                    && get(http, ports[1], "/forecasts/000000?local=true").statusCode() == 404) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the two instances did not both become ready");
     }
 
     @Test
