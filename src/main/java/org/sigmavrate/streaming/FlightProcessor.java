@@ -53,6 +53,10 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
     private KeyValueStore<String, byte[]> latest;
     /** measured forecaster cost per window (EWMA, seconds); NaN until the first call: see {@link #batchCap()} */
     private double secondsPerWindow = Double.NaN;
+    // decayed sums of call seconds and windows: their ratio is the cost per window, weighted by windows, so that a
+    // small call slowed by a GC pause or a busy core does not make the next calls defer windows
+    private double recentSeconds;
+    private double recentWindows;
     /** runs the forecaster off the stream thread; null: on it, inside the punctuation */
     private final Executor executor;
     private Batch inFlight;
@@ -239,8 +243,9 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
         List<WindowForecast> forecasts = r.forecasts();
         int n = batch.entries.size();
         if (n > 0) {
-            double perWindow = r.nanos() / 1e9 / n;
-            secondsPerWindow = Double.isNaN(secondsPerWindow) ? perWindow : 0.7 * secondsPerWindow + 0.3 * perWindow;
+            recentSeconds = 0.8 * recentSeconds + r.nanos() / 1e9;
+            recentWindows = 0.8 * recentWindows + n;
+            secondsPerWindow = recentSeconds / recentWindows;
         }
         if (r.failed()) {
             metrics.deadLettered("inference-failed");
