@@ -4,18 +4,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
+import io.quarkus.arc.ClientProxy;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -38,10 +43,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.sigmavrate.avro.v1.SurveillanceReport;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.model.SigmaGptForecaster;
+import org.sigmavrate.model.onnx.InferenceMetrics;
 import org.sigmavrate.streaming.AvroFormat;
 import org.sigmavrate.streaming.EmbeddedBroker;
 import org.sigmavrate.streaming.ForecastTopology;
@@ -78,7 +86,7 @@ public class LoadBenchCommand implements Callable<Integer> {
     Spec spec;
     @Inject
     WindowForecaster forecaster;
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "forecaster.inference-threads", defaultValue = "1")
+    @ConfigProperty(name = "forecaster.inference-threads", defaultValue = "1")
     int inferenceThreads;
 
     @Option(names = "--input", arity = "1..*", paramLabel = "PATH", defaultValue = "data/flights",
@@ -252,7 +260,7 @@ public class LoadBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static final java.util.concurrent.Executor CEILING_INFERENCE = java.util.concurrent.Executors
+    private static final Executor CEILING_INFERENCE = Executors
             .newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "lb-ceiling-inference");
                 t.setDaemon(true);
@@ -260,7 +268,7 @@ public class LoadBenchCommand implements Callable<Integer> {
             });
 
     /** The service's inference path as in the service (a thread hop), with nothing to infer. */
-    private static java.util.concurrent.Executor inline() {
+    private static Executor inline() {
         return CEILING_INFERENCE;
     }
 
@@ -310,7 +318,7 @@ public class LoadBenchCommand implements Callable<Integer> {
                 + "triggered it, stamped by the generator when it sent it; new aircraft join over %d s at the start of "
                 + "a step; figures from the second half of each step, lag max over the whole step; steps/win: mean "
                 + "window length (64 once an aircraft has been seen for 520 s)", RAMP_MS / 1000);
-        java.util.concurrent.ExecutorService inference = java.util.concurrent.Executors.newFixedThreadPool(inferenceThreads, r -> {
+        ExecutorService inference = Executors.newFixedThreadPool(inferenceThreads, r -> {
             Thread t = new Thread(r, "lb-inference");
             t.setDaemon(true);
             return t;
@@ -381,8 +389,8 @@ public class LoadBenchCommand implements Callable<Integer> {
             running.set(false);
             generator.join(10_000);
             reader.join(10_000);
-            Step top = steps.stream().filter(Step::atCadence).max(java.util.Comparator.comparingInt(st -> st.n)).orElse(null);
-            Step bounded = steps.stream().filter(Step::lagBounded).max(java.util.Comparator.comparingInt(st -> st.n))
+            Step top = steps.stream().filter(Step::atCadence).max(Comparator.comparingInt(st -> st.n)).orElse(null);
+            Step bounded = steps.stream().filter(Step::lagBounded).max(Comparator.comparingInt(st -> st.n))
                     .orElse(null);
             out("largest N at the default cadence (lag bounded, no window deferred): %s; largest N with lag bounded "
                     + "(cadence stretched beyond capacity): %s", top == null ? "none" : top.n,
@@ -582,7 +590,7 @@ public class LoadBenchCommand implements Callable<Integer> {
     // ----------------------------------------------------------------------------------------------- ceiling (b)
 
     private void standalone(RecordingForecaster recording, List<Step> steps) {
-        Step saturated = steps.stream().filter(st -> st.stretched > 0).max(java.util.Comparator.comparingInt(st -> st.n))
+        Step saturated = steps.stream().filter(st -> st.stretched > 0).max(Comparator.comparingInt(st -> st.n))
                 .orElse(steps.get(steps.size() - 1));
         List<List<ObservedWindow>> batches = saturatedBatches != null ? saturatedBatches : recording.recentBatches();
         if (batches.isEmpty()) {
@@ -590,8 +598,8 @@ public class LoadBenchCommand implements Callable<Integer> {
             return;
         }
         long windows = 0;
-        org.sigmavrate.model.onnx.InferenceMetrics model = io.quarkus.arc.ClientProxy.unwrap(forecaster)
-                instanceof org.sigmavrate.model.SigmaGptForecaster f
+        InferenceMetrics model = ClientProxy.unwrap(forecaster)
+                instanceof SigmaGptForecaster f
                 ? f.session().metrics() : null;
         long[] before = model == null ? null
                 : new long[] {model.sequences(), model.steps(), model.outputRows(), (long) (model.seconds() * 1e9)};
