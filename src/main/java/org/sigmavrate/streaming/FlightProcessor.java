@@ -2,6 +2,7 @@ package org.sigmavrate.streaming;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,10 +54,10 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
     private KeyValueStore<String, byte[]> latest;
     /** measured forecaster cost per window (EWMA, seconds); NaN until the first call: see {@link #batchCap()} */
     private double secondsPerWindow = Double.NaN;
-    // decayed sums of call seconds and windows: their ratio is the cost per window, weighted by windows, so that a
-    // small call slowed by a GC pause or a busy core does not make the next calls defer windows
-    private double recentSeconds;
-    private double recentWindows;
+    // cost per window of the last calls; the estimate is their lower median, so that one call slowed by a GC pause,
+    // a busy core or a cold JIT (the first, probing call) does not make the next calls defer windows
+    private final double[] recentCosts = new double[5];
+    private int recentCalls;
     /** runs the forecaster off the stream thread; null: on it, inside the punctuation */
     private final Executor executor;
     private Batch inFlight;
@@ -243,9 +244,10 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
         List<WindowForecast> forecasts = r.forecasts();
         int n = batch.entries.size();
         if (n > 0) {
-            recentSeconds = 0.8 * recentSeconds + r.nanos() / 1e9;
-            recentWindows = 0.8 * recentWindows + n;
-            secondsPerWindow = recentSeconds / recentWindows;
+            recentCosts[recentCalls++ % recentCosts.length] = r.nanos() / 1e9 / n;
+            double[] last = Arrays.copyOf(recentCosts, Math.min(recentCalls, recentCosts.length));
+            Arrays.sort(last);
+            secondsPerWindow = last[(last.length - 1) / 2];
         }
         if (r.failed()) {
             metrics.deadLettered("inference-failed");
