@@ -40,6 +40,8 @@ import org.sigmavrate.domain.forecast.WindowForecaster;
 public final class FlightProcessor implements Processor<String, SurveillanceReport, String, Object> {
     private static final Logger LOG = Logger.getLogger(FlightProcessor.class);
     static final int PROBE_WINDOWS = 4;
+    /** Calls before the cost estimate may defer windows: the probe and the call sized on it alone. */
+    static final int WARMUP_CALLS = 2;
 
     private final StreamingSettings settings;
     private final WindowAssembler assembler;
@@ -204,10 +206,11 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
         if (all.size() <= cap) {
             return new Batch(all);
         }
-        if (Double.isNaN(secondsPerWindow) && cap < settings.maxBatchWindows()) {
-            // the probe call that measures the cost: the other windows wait for the next call as they are (no
-            // overload is known yet, so nothing is deferred or dropped); a configured max-windows cap that is
-            // already binding is a real overload and is handled below
+        if (recentCalls < WARMUP_CALLS && cap < settings.maxBatchWindows()) {
+            // the probe call that measures the cost, and the call after it (sized on the probe alone, which a cold
+            // JIT may have slowed): the other windows wait for the next call as they are (no overload is known yet,
+            // so nothing is deferred or dropped); a configured max-windows cap that is already binding is a real
+            // overload and is handled below
             return new Batch(new ArrayList<>(all.subList(0, cap)));
         }
         Comparator<Map.Entry<String, PendingWindow>> byFlightAndTime = Comparator
