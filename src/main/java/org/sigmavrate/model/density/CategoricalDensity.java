@@ -66,17 +66,25 @@ public final class CategoricalDensity {
             }
             last = k;
             if (cum + p[k] >= level) {
-                double lo = scale.lowerEdge(k);
-                double hi = scale.upperEdge(k);
-                if (Double.isInfinite(lo) || Double.isInfinite(hi)) {
-                    return scale.value(k);
-                }
-                double f = Math.min(1, Math.max(0, (level - cum) / p[k]));
-                return lo + f * (hi - lo);
+                return withinBin(k, level, cum);
             }
             cum += p[k];
         }
         return scale.value(last);
+    }
+
+    /**
+     * The value at which the cumulative probability reaches {@code level} inside bin {@code k}, {@code below} being
+     * the mass of the bins before it: linear within the bin's edges, the representative value of an open outer bin.
+     */
+    private double withinBin(int k, double level, double below) {
+        double lo = scale.lowerEdge(k);
+        double hi = scale.upperEdge(k);
+        if (Double.isInfinite(lo) || Double.isInfinite(hi)) {
+            return scale.value(k);
+        }
+        double f = Math.min(1, Math.max(0, (level - below) / p[k]));
+        return lo + f * (hi - lo);
     }
 
     /** The quantiles at {@code levels}; ascending levels (the usual band) take one pass over the bins. */
@@ -99,14 +107,7 @@ public final class CategoricalDensity {
             }
             last = k;
             while (i < levels.length && cum + p[k] >= levels[i]) {
-                double lo = scale.lowerEdge(k);
-                double hi = scale.upperEdge(k);
-                if (Double.isInfinite(lo) || Double.isInfinite(hi)) {
-                    q[i] = scale.value(k);
-                } else {
-                    double f = Math.min(1, Math.max(0, (levels[i] - cum) / p[k]));
-                    q[i] = lo + f * (hi - lo);
-                }
+                q[i] = withinBin(k, levels[i], cum);
                 i++;
             }
             cum += p[k];
