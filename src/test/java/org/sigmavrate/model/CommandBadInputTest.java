@@ -3,10 +3,7 @@ package org.sigmavrate.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,31 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sigmavrate.app.EvaluateCommand;
 import org.sigmavrate.app.InfillCommand;
 
-import picocli.CommandLine;
-
 /** infill and evaluate explain bad input instead of failing obscurely. */
 class CommandBadInputTest {
     @TempDir
     Path dir;
-
-    record Run(int exit, String err, String out) {
-    }
-
-    private Run run(Object command, String... args) {
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(command).execute(args);
-            return new Run(exit, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
-    }
 
     private String[] args(String command, Path input, String... more) {
         List<String> a = new ArrayList<>(List.of("--input", input.toString(), "--model", TinyModel.directory().toString(),
@@ -54,10 +30,10 @@ class CommandBadInputTest {
     void unknownFormatIsNamed() throws IOException {
         Path f = dir.resolve("weird.csv");
         Files.writeString(f, "a,b,c\n1,2,3\n");
-        Run e = run(new EvaluateCommand(), args("evaluate", f));
+        CommandRun e = CommandRun.of(new EvaluateCommand(), args("evaluate", f));
         assertEquals(2, e.exit());
         assertTrue(e.err().contains("weird.csv") && e.err().contains("not a supported flight file"), e.err());
-        Run i = run(new InfillCommand(), args("infill", f));
+        CommandRun i = CommandRun.of(new InfillCommand(), args("infill", f));
         assertEquals(2, i.exit());
         assertTrue(i.err().contains("not a supported flight file") && i.err().contains("no flight to infill"), i.err());
     }
@@ -66,10 +42,10 @@ class CommandBadInputTest {
     void emptyFileIsNamed() throws IOException {
         Path f = dir.resolve("empty.csv");
         Files.writeString(f, "");
-        Run e = run(new EvaluateCommand(), args("evaluate", f));
+        CommandRun e = CommandRun.of(new EvaluateCommand(), args("evaluate", f));
         assertEquals(2, e.exit());
         assertTrue(e.err().contains("empty.csv") && e.err().contains("empty file"), e.err());
-        Run i = run(new InfillCommand(), args("infill", f));
+        CommandRun i = CommandRun.of(new InfillCommand(), args("infill", f));
         assertEquals(2, i.exit());
         assertTrue(i.err().contains("empty file"), i.err());
     }
@@ -84,11 +60,11 @@ class CommandBadInputTest {
                     .append(",1216,180,262\n");
         }
         Files.writeString(f, b.toString());
-        Run e = run(new EvaluateCommand(), args("evaluate", f));
+        CommandRun e = CommandRun.of(new EvaluateCommand(), args("evaluate", f));
         assertEquals(2, e.exit());
         assertTrue(e.err().contains("no evaluation window") && e.err().contains("1 flight(s)")
                 && e.err().contains("64 consecutive"), e.err());
-        Run i = run(new InfillCommand(), args("infill", f, "--samples", "2"));
+        CommandRun i = CommandRun.of(new InfillCommand(), args("infill", f, "--samples", "2"));
         assertEquals(0, i.exit(), i.err());
         assertTrue(Files.readString(dir.resolve("out.jsonl")).contains("\"flight_id\":\"3c6586-"));
     }
@@ -97,7 +73,7 @@ class CommandBadInputTest {
     void unknownProtocolIsRefused() throws IOException {
         Path f = dir.resolve("x.csv");
         Files.writeString(f, "flight_id,timestamp,altitude_ft,vertical_rate_fpm\n");
-        Run e = run(new EvaluateCommand(), args("evaluate", f, "--protocol", "sparse50"));
+        CommandRun e = CommandRun.of(new EvaluateCommand(), args("evaluate", f, "--protocol", "sparse50"));
         assertEquals(2, e.exit());
         assertTrue(e.err().contains("unknown protocol"), e.err());
     }

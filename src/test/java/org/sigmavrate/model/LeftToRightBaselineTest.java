@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,8 +34,6 @@ import org.sigmavrate.model.onnx.SigmaGptSession;
 import org.sigmavrate.model.sampling.LeftToRightSampler;
 import org.sigmavrate.model.sampling.SampleTask;
 import org.sigmavrate.model.sequence.Sequences;
-
-import picocli.CommandLine;
 
 /**
  * The left-to-right baseline model's sampling and evaluate rows. The tiny test model (a σ-GPT trained on random
@@ -167,16 +162,16 @@ class LeftToRightBaselineTest {
     void evaluateShowsTheLeftToRightRowsForForecastAndSparse10() throws IOException {
         Path flights = flightFile();
         Path metrics = dir.resolve("metrics.json");
-        Run run = run("--input", flights.toString(), "--model", TinyModel.directory().toString(), "--baseline-model",
-                TinyModel.directory().toString(), "--out", metrics.toString(), "--protocol", "forecast,sparse10",
+        CommandRun run = CommandRun.of(new EvaluateCommand(), "--input", flights.toString(), "--model",
+                TinyModel.directory().toString(), "--baseline-model", TinyModel.directory().toString(), "--out", metrics.toString(), "--protocol", "forecast,sparse10",
                 "--samples", "3", "--max-windows", "2", "--batch-windows", "2");
-        assertEquals(0, run.exit, run.err);
-        assertTrue(run.err.contains("not marked left-to-right"), run.err);
-        List<String> lines = run.out.lines().toList();
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("forecast") && l.contains("l2r-baseline density (K=3 mixture)")), run.out);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("forecast") && l.contains("l2r-baseline sample median (K=3)")), run.out);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("sparse10") && l.contains("l2r-baseline sample median (K=3)")), run.out);
-        assertFalse(lines.stream().anyMatch(l -> l.startsWith("sparse10") && l.contains("l2r-baseline density")), run.out);
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.err().contains("not marked left-to-right"), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("forecast") && l.contains("l2r-baseline density (K=3 mixture)")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("forecast") && l.contains("l2r-baseline sample median (K=3)")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("sparse10") && l.contains("l2r-baseline sample median (K=3)")), run.out());
+        assertFalse(lines.stream().anyMatch(l -> l.startsWith("sparse10") && l.contains("l2r-baseline density")), run.out());
         JsonNode json = new ObjectMapper().readTree(metrics.toFile());
         JsonNode forecast = json.path("protocols").path("forecast").path("rows");
         JsonNode density = forecast.path("l2r-baseline density (K=3 mixture)");
@@ -195,38 +190,19 @@ class LeftToRightBaselineTest {
         copyTiny(root.resolve("sgpt"), null);
         copyTiny(root.resolve("l2r"), "l2r");
         Path metrics = dir.resolve("metrics.json");
-        Run run = run("--input", flightFile().toString(), "--model", root.toString(), "--out", metrics.toString(),
-                "--protocol", "forecast", "--samples", "2", "--max-windows", "1");
-        assertEquals(0, run.exit, run.err);
+        CommandRun run = CommandRun.of(new EvaluateCommand(), "--input", flightFile().toString(), "--model",
+                root.toString(), "--out", metrics.toString(), "--protocol", "forecast", "--samples", "2", "--max-windows", "1");
+        assertEquals(0, run.exit(), run.err());
         JsonNode info = new ObjectMapper().readTree(metrics.toFile()).path("left_to_right_baseline");
         assertTrue(info.path("evaluated").asBoolean(), info.toString());
         assertTrue(info.path("directory").asText().endsWith("l2r"), info.toString());
         assertEquals("l2r", info.path("training_order").asText());
-        assertTrue(run.out.contains("l2r-baseline density (K=2 mixture)"), run.out);
-        Run none = run("--input", flightFile().toString(), "--model", root.resolve("sgpt").toString(), "--out",
-                metrics.toString(), "--protocol", "forecast", "--samples", "2", "--max-windows", "1",
-                "--no-baseline-model");
-        assertEquals(0, none.exit, none.err);
-        assertFalse(none.out.contains("l2r-baseline"), none.out);
-    }
-
-    record Run(int exit, String err, String out) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new EvaluateCommand()).execute(args);
-            return new Run(exit, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+        assertTrue(run.out().contains("l2r-baseline density (K=2 mixture)"), run.out());
+        CommandRun none = CommandRun.of(new EvaluateCommand(), "--input", flightFile().toString(), "--model",
+                root.resolve("sgpt").toString(), "--out", metrics.toString(), "--protocol", "forecast", "--samples", "2",
+                "--max-windows", "1", "--no-baseline-model");
+        assertEquals(0, none.exit(), none.err());
+        assertFalse(none.out().contains("l2r-baseline"), none.out());
     }
 
     /** One flight of 140 steps of 10 s, every step with a rate and an altitude: two evaluation windows. */

@@ -137,14 +137,7 @@ class SigmaGptTopologyTest {
             }
         }
         h.flush();
-        List<String> out = new ArrayList<>();
-        for (KeyValue<String, byte[]> kv : h.trajectories.readKeyValuesToList()) {
-            out.add(kv.key + " T " + Base64.getEncoder().encodeToString(kv.value));
-        }
-        for (KeyValue<String, byte[]> kv : h.bands.readKeyValuesToList()) {
-            out.add(kv.key + " B " + Base64.getEncoder().encodeToString(kv.value));
-        }
-        return out;
+        return drain(h);
     }
 
     @Test
