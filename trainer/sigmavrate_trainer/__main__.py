@@ -1,4 +1,4 @@
-"""python -m sigmavrate_trainer {train,evaluate,calibrate,export,bench,synth} ..."""
+"""python -m sigmavrate_trainer {train,evaluate,ablate,calibrate,export,bench,synth} ..."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv=None):
-    from . import bench, calibrate, eval as evaluate_mod, export, train
+    from . import ablate, bench, calibrate, eval as evaluate_mod, export, train
 
     p = argparse.ArgumentParser(prog="python -m sigmavrate_trainer",
                                 description="sigma-GPT trainer for the sigma-vrate forecaster")
@@ -17,6 +17,9 @@ def main(argv=None):
     sp = sub.add_parser("evaluate", help="NLL, hidden-rate density metrics and baselines on a split")
     evaluate_mod.add_eval_args(sp)
     sp.set_defaults(func=evaluate_mod.evaluate)
+    sp = sub.add_parser("ablate", help="several checkpoints on the use protocols, intervals over flights")
+    ablate.add_ablate_args(sp)
+    sp.set_defaults(func=ablate.ablate)
     sp = sub.add_parser("calibrate", help="fit one temperature per channel on validation densities")
     calibrate.add_calibrate_args(sp)
     sp.set_defaults(func=calibrate.calibrate)

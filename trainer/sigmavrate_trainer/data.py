@@ -218,11 +218,17 @@ def window_weights(tokens: np.ndarray, spec: Spec, motion_weight: float, thresho
 
 
 class TrainBatcher:
-    """Samples windows (with replacement, probability proportional to their weight) and builds
-    order-shuffled sequences. All randomness comes from the numpy Generator `rng`."""
+    """Samples windows (with replacement, probability proportional to their weight), augments them (when an
+    active `augmenter` and the raw `values` are given) and builds order-shuffled sequences. All randomness
+    comes from the numpy Generator `rng` (the augmenter and order sampler share it)."""
 
     def __init__(self, tokens: np.ndarray, spec: Spec, order_sampler, rng: np.random.Generator,
-                 batch_size: int, weights: Optional[np.ndarray] = None):
+                 batch_size: int, weights: Optional[np.ndarray] = None, values: Optional[np.ndarray] = None,
+                 augmenter=None):
+        if augmenter is not None and augmenter.active and values is None:
+            raise ValueError("augmentation needs the windows' raw values")
+        self.augmenter = augmenter if augmenter is not None and augmenter.active else None
+        self.values = values
         self.tokens = tokens
         self.spec = spec
         self.order_sampler = order_sampler
@@ -238,7 +244,10 @@ class TrainBatcher:
         idx = self.rng.choice(len(self.p), size=self.batch_size, p=self.p)
         seqs = []
         for i in idx:
-            flat = flat_tokens(self.tokens[i])
+            window = self.tokens[i]
+            if self.augmenter is not None:
+                window = self.augmenter(window, self.values[i])
+            flat = flat_tokens(window)
             order = self.order_sampler(present_positions(flat), progress)
             seqs.append(build_sequence(flat, order, self.spec.bos, self.spec.start_position))
         return collate(seqs, self.spec.start_position, self.spec.n_positions, device=device)

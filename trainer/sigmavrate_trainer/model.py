@@ -34,6 +34,14 @@ Design choices
   added to the learned token embedding. Neighbouring bins therefore start with similar embeddings and
   the model sees values continuously, while the ONNX interface stays tokens-only (the value tables
   are constant buffers inside the graph).
+* Relative altitude (`relative_altitude`, optional): an altitude token also carries its value relative to a
+  reference altitude, the first altitude (in sequence order) among the steps it may attend to, through Fourier
+  features of (altitude - reference) / 1000 ft and one linear layer. The difference between two known
+  altitudes, which fixes the mean rate between them, is then a difference of two directly visible features
+  instead of a tiny difference of absolute features at the 10,000 ft scale. The reference is computed inside
+  the graph from the tokens and the attention mask (two matmuls), so the interface stays tokens-only, and it
+  is causal: a step's reference is a step it attends to. In density mode a query holding the only known
+  altitude is its own reference (relative value 0), like every other query.
 * Output head tied to the same table (learned embedding + value projection) plus a per-token bias, so
   neighbouring bins get correlated logits (smooth densities, sensible mass on rarely seen bins).
 * Pre-LN blocks, multi-head attention written by hand (matmul + masked softmax; masked scores are
@@ -70,6 +78,10 @@ class SigmaGPTConfig:
     fourier_min: float = 0.05     # cycles per normalised unit (rate: per 1000 ft/min, alt: per 10000 ft)
     fourier_max: Tuple[float, ...] = (8.0, 64.0)  # per channel: highest frequency ~ 1 / (4 bin widths)
     tie_embeddings: bool = True
+    relative_altitude: bool = False
+    n_rel_fourier: int = 12       # frequencies of the relative altitude (sin + cos each)
+    rel_fourier_min: float = 0.02  # cycles per 1000 ft
+    rel_fourier_max: float = 8.0   # highest: a period of 125 ft (5 altitude bins)
     use_sdpa: bool = False        # torch>=2 only, training speed; export always uses the manual path
 
     def to_dict(self) -> Dict:
@@ -82,6 +94,8 @@ class SigmaGPTConfig:
         known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
+
+ALTITUDE_CHANNEL = 1
 
 SIZES = {
     "tiny": dict(n_layer=2, n_head=2, d_model=64),
@@ -206,6 +220,8 @@ class SigmaGPT(nn.Module):
             feats = value_feature_table(np.asarray(token_value, np.float64), np.asarray(token_channel, np.int64), cfg)
             self.register_buffer("value_feats", torch.from_numpy(feats))
             self.value_proj = nn.Linear(feats.shape[1], D, bias=False)
+        if cfg.relative_altitude:
+            self._init_relative_altitude(token_value, token_channel)
         self.drop = nn.Dropout(cfg.dropout)
         self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
         self.ln_f = nn.LayerNorm(D)
@@ -216,6 +232,35 @@ class SigmaGPT(nn.Module):
         for name, p in self.named_parameters():
             if name.endswith("proj.weight") and "value_proj" not in name:
                 nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * cfg.n_layer))
+
+    def _init_relative_altitude(self, token_value, token_channel):
+        from .spec import VALUE_SCALE
+        cfg = self.cfg
+        V = cfg.vocab_size
+        value = np.zeros(V) if token_value is None else np.asarray(token_value, np.float64)
+        channel = np.full(V, -1) if token_channel is None else np.asarray(token_channel, np.int64)
+        is_alt = (channel == ALTITUDE_CHANNEL).astype(np.float32)
+        # [V, 2]: (is altitude, altitude in units of 1000 ft); gathered per step in one lookup
+        table = np.stack([is_alt, np.where(is_alt > 0, value * VALUE_SCALE[ALTITUDE_CHANNEL] / 1000.0, 0.0)], 1)
+        self.register_buffer("alt_table", torch.from_numpy(table.astype(np.float32)))
+        freqs = np.geomspace(cfg.rel_fourier_min, cfg.rel_fourier_max, cfg.n_rel_fourier)
+        self.register_buffer("rel_freqs", torch.from_numpy((2.0 * np.pi * freqs).astype(np.float32)))
+        self.rel_proj = nn.Linear(1 + 2 * cfg.n_rel_fourier, cfg.d_model, bias=False)
+
+    def relative_altitude_embedding(self, tokens: torch.Tensor, attn_mask: torch.Tensor) -> torch.Tensor:
+        """[B, L, D]: the projection of each altitude step's Fourier features of (altitude - reference); zero on
+        the other steps. Reference = the altitude of the visible step that sees exactly one altitude step (itself):
+        the first altitude of the order among the steps this one attends to."""
+        looked_up = F.embedding(tokens, self.alt_table)           # [B, L, 2]
+        is_alt, alt = looked_up[..., 0:1], looked_up[..., 1:2]     # [B, L, 1] each
+        visible = attn_mask.to(alt.dtype)                          # [B, L, L]
+        seen = torch.matmul(visible, is_alt)                       # altitude steps each step sees (itself included)
+        first = is_alt * (seen == 1.0).to(alt.dtype)
+        ref = torch.matmul(visible, first * alt)
+        rel = (alt - ref) * is_alt
+        ang = rel * self.rel_freqs
+        feats = torch.cat([rel, torch.sin(ang), torch.cos(ang)], dim=-1) * is_alt
+        return self.rel_proj(feats)
 
     @staticmethod
     def _init_weights(m):
@@ -264,7 +309,10 @@ class SigmaGPT(nn.Module):
             table = self.embedding_table()
         x = F.embedding(tokens, table)
         pos = torch.cat([self.pos_in_emb(pos_in), self.pos_out_emb(pos_out)], dim=-1)
-        x = self.drop(x + pos)
+        x = x + pos
+        if self.cfg.relative_altitude:
+            x = x + self.relative_altitude_embedding(tokens, attn_mask)
+        x = self.drop(x)
         last = len(self.blocks) - 1
         for i, blk in enumerate(self.blocks):
             x = blk(x, attn_mask, rows if i == last else None)

@@ -50,6 +50,10 @@ def run(path, feeds: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
             r = [_erf(x[0]).astype(x[0].dtype)]
         elif op == "Tanh":
             r = [np.tanh(x[0])]
+        elif op == "Sin":
+            r = [np.sin(x[0])]
+        elif op == "Cos":
+            r = [np.cos(x[0])]
         elif op == "Not":
             r = [np.logical_not(x[0])]
         elif op == "Where":

@@ -21,6 +21,7 @@ from typing import Dict, Optional
 import numpy as np
 import torch
 
+from .augment import Augmenter
 from .data import Dataset, TrainBatcher, fixed_order_batches, window_weights
 from .model import SIZES, SigmaGPT, SigmaGPTConfig, block_ranges_of
 from .orders import ORDER_KINDS, OrderSampler, l2r_order, random_order
@@ -43,6 +44,15 @@ def add_train_args(p: argparse.ArgumentParser):
     p.add_argument("--d-model", type=int)
     p.add_argument("--dropout", type=float, default=0.0)
     p.add_argument("--no-value-features", action="store_true", help="ablation: no value features")
+    p.add_argument("--relative-altitude", action="store_true",
+                   help="altitude tokens also carry their value relative to the first visible altitude (model.py)")
+    p.add_argument("--use-orders", type=float, default=0.0,
+                   help="share of sequences ordered like a query: known whole steps first (orders.py)")
+    p.add_argument("--shift-prob", type=float, default=0.0,
+                   help="probability that a window's altitudes are shifted by one random offset (augment.py)")
+    p.add_argument("--max-shift-ft", type=float, default=10000.0, help="largest altitude shift, ft")
+    p.add_argument("--reverse-prob", type=float, default=0.0,
+                   help="probability that a window is played backwards with negated rates (augment.py)")
     p.add_argument("--untied", action="store_true", help="separate output embedding")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
@@ -98,6 +108,7 @@ def make_config(args, spec: Spec) -> SigmaGPTConfig:
             setattr(cfg, k, v)
     cfg.dropout = args.dropout
     cfg.value_features = not args.no_value_features
+    cfg.relative_altitude = bool(getattr(args, "relative_altitude", False))
     cfg.tie_embeddings = not args.untied
     cfg.use_sdpa = bool(args.sdpa)
     cfg.vocab_size, cfg.n_positions, cfg.start_position, cfg.n_channels = (
@@ -227,8 +238,12 @@ def train(args) -> Dict:
         print(f"resumed from {ckpt_path} at step {step} ({fmt_time(elapsed_before)} trained)", flush=True)
 
     weights = window_weights(train_split.tokens, spec, args.motion_weight)
-    sampler = OrderSampler(args.order, np_rng, curriculum_frac=args.curriculum_frac)
-    batcher = TrainBatcher(train_split.tokens, spec, sampler, np_rng, args.batch_size, weights)
+    sampler = OrderSampler(args.order, np_rng, curriculum_frac=args.curriculum_frac, use_share=args.use_orders,
+                           n_channels=spec.n_channels, steps=spec.window_steps)
+    augmenter = Augmenter(spec, np_rng, shift_prob=args.shift_prob, max_shift_ft=args.max_shift_ft,
+                          reverse_prob=args.reverse_prob)
+    batcher = TrainBatcher(train_split.tokens, spec, sampler, np_rng, args.batch_size, weights,
+                           values=train_split.values, augmenter=augmenter)
     ranges = block_ranges_of(spec)
     n_params = model.num_params()
     (run / "spec.json").write_bytes(spec.raw)

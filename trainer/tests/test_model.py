@@ -113,3 +113,52 @@ def test_logit_rows_give_exactly_the_full_forwards_rows(spec, model):
     assert some.shape == (B, 4, spec.vocab_size)
     expected = full.gather(1, rows.unsqueeze(-1).expand(-1, -1, full.shape[-1]))
     assert torch.allclose(some, expected, atol=1e-5, rtol=1e-5)
+
+
+def test_relative_altitude_features_are_shift_invariant_and_causal(spec):
+    from sigmavrate_trainer.data import build_sequence, collate
+    m = tiny_model(spec, relative_altitude=True)
+    a0, _ = spec.block_range(1)
+    r0, _ = spec.block_range(0)
+    flat = np.full(128, -1, np.int64)
+    flat[0::2] = r0 + 100 + np.arange(64) % 7          # rates
+    flat[1::2] = a0 + 400 + 3 * np.arange(64)          # altitudes climbing 75 ft a step
+    order = np.random.default_rng(0).permutation(128)
+    b = collate([build_sequence(flat, order)])
+    emb = m.relative_altitude_embedding(b["tokens"], b["attn_mask"])
+    shifted = flat.copy()
+    shifted[1::2] += 120                               # every altitude 3,000 ft higher
+    b2 = collate([build_sequence(shifted, order)])
+    assert torch.allclose(emb, m.relative_altitude_embedding(b2["tokens"], b2["attn_mask"]), atol=1e-5)
+    # rate steps and BOS carry nothing
+    is_alt = (b["tokens"] >= a0)
+    assert torch.count_nonzero(emb[~is_alt]) == 0 and torch.count_nonzero(emb[is_alt]) > 0
+    # causal: changing a late altitude (held by step k + 1) changes no earlier step's features, but its own
+    k = max(i for i in range(len(order) - 1) if order[i] % 2 == 1)
+    late = flat.copy()
+    late[order[k]] += 9
+    b3 = collate([build_sequence(late, order)])
+    e3 = m.relative_altitude_embedding(b3["tokens"], b3["attn_mask"])
+    assert torch.allclose(emb[:, :k + 1], e3[:, :k + 1])
+    assert not torch.allclose(emb[:, k + 1], e3[:, k + 1])
+
+
+def test_density_queries_equal_causal_last_step_with_relative_altitude(spec):
+    from sigmavrate_trainer.data import build_sequence, collate, density_batch
+    m = tiny_model(spec, seed=3, relative_altitude=True)
+    a0, _ = spec.block_range(1)
+    r0, _ = spec.block_range(0)
+    kp = np.array([0, 1, 9, 20, 21, 60], np.int64)
+    kt = np.array([r0 + 120, a0 + 500, a0 + 520, r0 + 130, a0 + 560, r0 + 121], np.int64)
+    queries = np.array([3, 5, 33, 101, 127], np.int64)
+    db = density_batch(kp, kt, queries)
+    with torch.no_grad():
+        dens = m(db["tokens"], db["pos_in"], db["pos_out"], db["attn_mask"])[0, db["query_index"][0]]
+        for j, r in enumerate(queries):
+            flat = np.full(128, -1, np.int64)
+            flat[kp] = kt
+            flat[r] = r0 if r % 2 == 0 else a0
+            seq = build_sequence(flat, np.concatenate([kp, [r]]))
+            c = collate([seq])
+            want = m(c["tokens"], c["pos_in"], c["pos_out"], c["attn_mask"])[0, -1]
+            assert torch.allclose(dens[j], want, atol=1e-4)
