@@ -325,10 +325,12 @@ class SigmaGPT(nn.Module):
         x = self.hidden(tokens, pos_in, pos_out, attn_mask, table, logit_rows)
         return torch.matmul(x, self.output_table(table).t()) + self.out_bias
 
-    def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges) -> Tuple[torch.Tensor, torch.Tensor]:
+    def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges,
+                  channel_weights: Optional[Sequence[float]] = None) -> Tuple[torch.Tensor, torch.Tensor]:
         """(sum of NLL, number of scored steps) of targets under the block-restricted softmax, computing
         only the logits of each step's own block (about half the output cost of full logits). Equal to
-        block_nll(forward(...)) summed over steps with targets >= 0."""
+        block_nll(forward(...)) summed over steps with targets >= 0. With channel_weights, each channel's
+        NLL and count are weighted (the training loss can then favour the rate over the altitude)."""
         table = self.embedding_table()
         h = self.hidden(tokens, pos_in, pos_out, attn_mask, table)
         out = self.output_table(table)
@@ -337,14 +339,19 @@ class SigmaGPT(nn.Module):
         tgt = targets.reshape(-1)
         valid = tgt >= 0
         total = h.new_zeros(())
+        count = h.new_zeros(())
         for c, (a, b) in enumerate(ranges):
             sel = torch.nonzero(valid & (ch == c)).squeeze(-1)
             if sel.numel() == 0:
                 continue
+            w = 1.0 if channel_weights is None else float(channel_weights[c])
             lg = torch.matmul(h.index_select(0, sel), out[a:b].t()) + self.out_bias[a:b]
             t = tgt.index_select(0, sel) - a
-            total = total + F.cross_entropy(lg.float(), t, reduction="sum")
-        return total, valid.sum()
+            total = total + w * F.cross_entropy(lg.float(), t, reduction="sum")
+            count = count + w * sel.numel()
+        if channel_weights is None:
+            return total, valid.sum()
+        return total, count
 
 
 # ---------------------------------------------------------------------------------------------

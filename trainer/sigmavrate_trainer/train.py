@@ -62,6 +62,8 @@ def add_train_args(p: argparse.ArgumentParser):
     p.add_argument("--grad-clip", type=float, default=1.0)
     p.add_argument("--motion-weight", type=float, default=1.0,
                    help="window sampling weight 1 + w * (fraction of its rates with |rate| >= 200 ft/min)")
+    p.add_argument("--rate-weight", type=float, default=1.0,
+                   help="weight of the vertical-rate tokens in the loss (altitude tokens weigh 1)")
     p.add_argument("--log-every", type=int, default=50)
     p.add_argument("--eval-every", type=int, default=500, help="validation + checkpoint every N steps")
     p.add_argument("--eval-windows", type=int, default=512, help="validation windows used during training")
@@ -158,10 +160,12 @@ def lr_at(step: int, progress: float, args) -> float:
     return cos
 
 
-def batch_loss(model, batch, ranges):
+def batch_loss(model, batch, ranges, rate_weight: float = 1.0):
+    """(loss, scored steps): mean NLL per token, the rate channel's tokens weighted by rate_weight."""
+    weights = None if rate_weight == 1.0 else [rate_weight] + [1.0] * (len(ranges) - 1)
     total, n = model.block_nll(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"],
-                               batch["targets"], ranges)
-    return total / n.clamp(min=1), int(n)
+                               batch["targets"], ranges, weights)
+    return total / n.to(total.dtype).clamp(min=1e-9), int((batch["targets"] >= 0).sum())
 
 
 @torch.no_grad()
@@ -298,9 +302,9 @@ def train(args) -> Dict:
         batch = batcher.sample(prog, device=device)
         if autocast is not None:
             with autocast:
-                loss, ntok = batch_loss(model, batch, ranges)
+                loss, ntok = batch_loss(model, batch, ranges, args.rate_weight)
         else:
-            loss, ntok = batch_loss(model, batch, ranges)
+            loss, ntok = batch_loss(model, batch, ranges, args.rate_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if args.grad_clip > 0:

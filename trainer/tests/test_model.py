@@ -162,3 +162,15 @@ def test_density_queries_equal_causal_last_step_with_relative_altitude(spec):
             c = collate([seq])
             want = m(c["tokens"], c["pos_in"], c["pos_out"], c["attn_mask"])[0, -1]
             assert torch.allclose(dens[j], want, atol=1e-4)
+
+
+def test_channel_weights_weigh_each_channels_nll(spec, model):
+    b = _batch(spec, B=3, L=12, seed=5)
+    ranges = block_ranges_of(spec)
+    args = (b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"], b["targets"], ranges)
+    plain, n = model.block_nll(*args)
+    only_rate, n_rate = model.block_nll(*args, channel_weights=[1.0, 0.0])
+    only_alt, n_alt = model.block_nll(*args, channel_weights=[0.0, 1.0])
+    assert torch.allclose(only_rate + only_alt, plain, atol=1e-4) and int(n_rate + n_alt) == int(n)
+    w, nw = model.block_nll(*args, channel_weights=[3.0, 1.0])
+    assert torch.allclose(w, 3 * only_rate + only_alt, atol=1e-3) and float(nw) == 3 * float(n_rate) + float(n_alt)
