@@ -63,7 +63,7 @@ public final class FlightReaders {
     /**
      * The files to read for the named files and folders. Folders are walked recursively in sorted path order and
      * only files named like flight files ({@code .json}, {@code .jsonl}, {@code .ndjson}, {@code .csv}, each
-     * optionally {@code .gz}; {@code .parquet}, which compresses inside) are kept; the others are listed as skipped.
+     * optionally {@code .gz}; {@code .parquet} with state-vector columns) are kept; the others are listed as skipped.
      * Named files are kept whatever their name, so that reading them reports clearly what is wrong. A file reached
      * twice is read once.
      *
@@ -110,7 +110,8 @@ public final class FlightReaders {
             return false;
         }
         if (fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
-            return true;
+            // Parquet also holds other data (OpenSky's raw messages); its footer tells without reading rows
+            return ParquetStateVectorReader.mayHoldStateVectors(file);
         }
         String name = FlightFileInput.plainName(file);
         return name.endsWith(".json") || name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".csv");

@@ -5,6 +5,7 @@ import static org.sigmavrate.ingest.OpenSkyCsvReader.metresPerSecondToKnots;
 import static org.sigmavrate.ingest.OpenSkyCsvReader.metresToFeet;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.sigmavrate.domain.flight.VerticalRateSource;
 
@@ -30,16 +31,38 @@ public final class ParquetStateVectorReader implements FlightFileReader {
     @Override
     public ReadResult read(Path file) throws UnreadableFileException {
         return ParquetTable.read(file, format(), columns -> {
-            if (columns.has("vertrate") || columns.has("baroaltitude")) {
+            if (hasOpenSkyLayout(columns.names())) {
                 return openSkyLayout(columns);
             }
-            if (columns.has("vertical_rate") || columns.has("altitude")) {
+            if (hasTrafficLayout(columns.names())) {
                 return trafficLayout(columns);
             }
             throw new UnreadableFileException(columns.file(), "Parquet file without state vectors: neither "
                     + "OpenSky's vertrate/baroaltitude nor traffic's vertical_rate/altitude columns (columns: "
                     + columns.names() + ")");
         });
+    }
+
+    /**
+     * False only for a readable Parquet file whose columns are in neither layout (OpenSky's raw messages), so that
+     * folder walks can list it as skipped; a file whose footer cannot be read is left to {@link #read} to report.
+     */
+    static boolean mayHoldStateVectors(Path file) {
+        List<String> names;
+        try {
+            names = ParquetTable.columnNames(file);
+        } catch (UnreadableFileException e) {
+            return true;
+        }
+        return hasOpenSkyLayout(names) || hasTrafficLayout(names);
+    }
+
+    private static boolean hasOpenSkyLayout(List<String> names) {
+        return names.contains("vertrate") || names.contains("baroaltitude");
+    }
+
+    private static boolean hasTrafficLayout(List<String> names) {
+        return names.contains("vertical_rate") || names.contains("altitude");
     }
 
     /** OpenSky's column names and SI units; the same columns are required as in its CSV dumps. */

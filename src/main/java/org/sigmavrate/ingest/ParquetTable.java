@@ -71,6 +71,17 @@ final class ParquetTable {
         return result.build();
     }
 
+    /** The top-level column names, lower-cased, from the footer alone. */
+    static List<String> columnNames(Path file) throws UnreadableFileException {
+        FlightFileInput.requireReadableFile(file);
+        try {
+            return ParquetReader.readMetadata(new LocalInputFile(file)).getFileMetaData().getSchema().getFields()
+                    .stream().map(field -> Columns.normalise(field.getName())).toList();
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableFileException(file, "not a readable Parquet file: " + e.getMessage(), e);
+        }
+    }
+
     /** Reads the footer; a file that is not Parquet, or is cut off (no footer), fails here. */
     private static ParquetReader<Object[], Object[], Integer> open(Path file, Map<String, Integer> positions)
             throws UnreadableFileException {

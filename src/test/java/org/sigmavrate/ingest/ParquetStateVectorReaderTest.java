@@ -1,6 +1,7 @@
 package org.sigmavrate.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sigmavrate.ingest.TestFiles.assertBalanced;
@@ -144,6 +145,7 @@ class ParquetStateVectorReaderTest {
         UnreadableFileException e = assertThrows(UnreadableFileException.class, () -> FlightReaders.read(file));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("rawmsg"), e.getMessage());
+        assertFalse(FlightReaders.looksLikeFlightFile(file), "skipped, and listed as such, when a folder is walked");
     }
 
     @Test
@@ -151,6 +153,7 @@ class ParquetStateVectorReaderTest {
         Path cut = TestFiles.truncatedCopy(flights(OSAKA), dir.resolve("osaka_cut.parquet"), 0.6);
 
         assertEquals(FlightFormat.PARQUET_STATE_VECTORS, FlightReaders.detect(cut), "the head still says Parquet");
+        assertTrue(FlightReaders.looksLikeFlightFile(cut), "kept in a folder walk, so that reading it reports the break");
         UnreadableFileException e = assertThrows(UnreadableFileException.class, () -> FlightReaders.read(cut));
         assertTrue(e.getMessage().startsWith(cut.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("Parquet"), e.getMessage());
