@@ -31,9 +31,13 @@ import org.sigmavrate.ingest.UnreadableFileException;
 
 /**
  * Turns recorded flights into training windows: read each file, segment into flights, clean, place on the grid,
- * cut windows, split by flight. Files are processed one at a time so memory holds windows, not reports.
+ * cut windows, split by flight. Files are processed one at a time so memory holds windows, not reports. A flight
+ * identical to one of an earlier file (same id and reports) is dropped as {@link #DUPLICATE_FLIGHT}.
  */
 public final class DatasetBuilder {
+    /** Rejection reason for the reports of a flight identical to one read from an earlier file. */
+    public static final String DUPLICATE_FLIGHT = "duplicate-flight";
+
     private final Spec spec;
     private final DatasetOptions options;
     private final FileSource source;
@@ -48,6 +52,7 @@ public final class DatasetBuilder {
     private final List<Flight> testFlights = new ArrayList<>();
     private final List<Flight> validationFlights = new ArrayList<>();
     private final List<String> problemExamples = new ArrayList<>();
+    private final RepeatedFlights repeatedFlights = new RepeatedFlights();
 
     public DatasetBuilder(Spec spec, DatasetOptions options, FileSource source, PrintStream progress) {
         this.spec = spec;
@@ -88,7 +93,14 @@ public final class DatasetBuilder {
                     result.reports().size(), result.problems().size(), null));
             List<Flight> flights = segmenter.segment(result.reports(), rejections);
             long windows = 0;
+            long repeats = 0;
             for (Flight flight : flights) {
+                if (repeatedFlights.isRepeat(flight)) {
+                    // counted in reports, like every other rejection; its cleaning rejections were counted above
+                    rejections.count(DUPLICATE_FLIGHT, flight.reports().size());
+                    repeats++;
+                    continue;
+                }
                 Split split = splitter.splitOf(flight.id());
                 SourceCounts counts = perSource.computeIfAbsent(flight.dataSource(), s -> new SourceCounts());
                 counts.flights++;
@@ -105,9 +117,10 @@ public final class DatasetBuilder {
                     windows++;
                 }
             }
-            progress.printf("[%d/%d] %s: %s, %d records, %d reports, %d skipped, %d flights, %d windows (%.1f s)%n",
-                    i + 1, files.size(), file, result.format(), result.records(), result.reports().size(),
-                    result.problems().size(), flights.size(), windows, (System.nanoTime() - started) / 1e9);
+            progress.printf("[%d/%d] %s: %s, %d records, %d reports, %d skipped, %d flights (%d already read), "
+                    + "%d windows (%.1f s)%n", i + 1, files.size(), file, result.format(), result.records(),
+                    result.reports().size(), result.problems().size(), flights.size() - repeats, repeats, windows,
+                    (System.nanoTime() - started) / 1e9);
         }
         return new DatasetResult(this);
     }

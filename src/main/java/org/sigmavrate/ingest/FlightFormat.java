@@ -12,6 +12,8 @@ public enum FlightFormat {
     FR24_JSON,
     /** OpenSky historical state-vector CSV dump (SI units). */
     OPENSKY_CSV,
+    /** State vectors as Parquet: OpenSky's columns (SI units) or traffic's (ft, ft/min, kt), decided per file. */
+    PARQUET_STATE_VECTORS,
     /** The product's canonical CSV: flight_id,timestamp,latitude,longitude,altitude_ft,vertical_rate_fpm,groundspeed_kt,track_deg. */
     CANONICAL_CSV
 }

@@ -24,6 +24,7 @@ public final class FlightReaders {
         register(new ReadsbTraceReader(), "readsb trace_full_<hex>.json");
         register(new Fr24JsonReader(), "FlightRadar24 flight JSON (result.response.data.flight.track)");
         register(new OpenSkyCsvReader(), "OpenSky state-vector CSV (time,icao24,lat,lon,velocity,...)");
+        register(new ParquetStateVectorReader(), "state-vector Parquet, OpenSky or traffic columns (.parquet)");
         register(new CanonicalCsvReader(), "canonical CSV (" + CanonicalCsvReader.HEADER + ")");
     }
 
@@ -62,8 +63,9 @@ public final class FlightReaders {
     /**
      * The files to read for the named files and folders. Folders are walked recursively in sorted path order and
      * only files named like flight files ({@code .json}, {@code .jsonl}, {@code .ndjson}, {@code .csv}, each
-     * optionally {@code .gz}) are kept; the others are listed as skipped. Named files are kept whatever their name,
-     * so that reading them reports clearly what is wrong. A file reached twice is read once.
+     * optionally {@code .gz}; {@code .parquet} with state-vector columns) are kept; the others are listed as skipped.
+     * Named files are kept whatever their name, so that reading them reports clearly what is wrong. A file reached
+     * twice is read once.
      *
      * @throws UnreadableFileException when a named file or folder does not exist or a folder cannot be listed
      */
@@ -106,6 +108,10 @@ public final class FlightReaders {
         String fileName = file.getFileName().toString();
         if (fileName.startsWith(".")) {
             return false;
+        }
+        if (fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
+            // Parquet also holds other data (OpenSky's raw messages); its footer tells without reading rows
+            return ParquetStateVectorReader.mayHoldStateVectors(file);
         }
         String name = FlightFileInput.plainName(file);
         return name.endsWith(".json") || name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".csv");

@@ -3,6 +3,7 @@ package org.sigmavrate.ingest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,6 +18,8 @@ import com.fasterxml.jackson.core.JsonToken;
 public final class FormatDetector {
     /** Enough for the header of every format: the first JSON line, the trace's metadata, a CSV header. */
     private static final int SNIFF_BYTES = 64 * 1024;
+    /** Every Parquet file starts (and ends) with these four bytes. */
+    private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     private static final Set<String> TRAFFIC_COLUMNS = Set.of("timestamp", "icao24", "latitude", "longitude",
             "altitude", "geoaltitude", "vertical_rate", "groundspeed", "track", "callsign", "onground", "flight_id");
     private static final Set<String> OPENSKY_COLUMNS = Set.of("time", "icao24", "lat", "lon", "velocity", "heading",
@@ -61,6 +64,9 @@ public final class FormatDetector {
     }
 
     static Optional<FlightFormat> byContent(byte[] head) {
+        if (startsWith(head, PARQUET_MAGIC)) {
+            return Optional.of(FlightFormat.PARQUET_STATE_VECTORS);
+        }
         String text = new String(head, StandardCharsets.UTF_8);
         int start = 0;
         while (start < text.length() && (Character.isWhitespace(text.charAt(start)) || text.charAt(start) == '\uFEFF')) {
@@ -125,6 +131,10 @@ public final class FormatDetector {
             return Optional.empty();
         }
         return Optional.of(canonical >= openSky ? FlightFormat.CANONICAL_CSV : FlightFormat.OPENSKY_CSV);
+    }
+
+    private static boolean startsWith(byte[] head, byte[] prefix) {
+        return head.length >= prefix.length && Arrays.equals(head, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private static boolean isBlank(byte[] head) {

@@ -1,7 +1,9 @@
 package org.sigmavrate.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -11,16 +13,21 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sigmavrate.domain.flight.Flight;
+import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.ingest.FlightReaders;
+import org.sigmavrate.ingest.OpenSkyCsvReader;
 
 class DatasetBuilderTest {
     @TempDir
@@ -62,6 +69,50 @@ class DatasetBuilderTest {
         assertTrue(result.rejectedByReason().get("clean:on-ground") > 1_000);
         assertEquals(result.rejectedByReason().size(), manifest.get("rejected").size());
         result.rejectedByReason().forEach((reason, n) -> assertEquals((long) n, manifest.get("rejected").get(reason).asLong()));
+    }
+
+    @Test
+    void dropsAFlightAlreadyReadFromAnotherFile() throws Exception {
+        // data/flights/opensky/*.csv are three of traffic/opensky_impala_*.parquet rewritten as CSV, value for value
+        List<Path> csv = FlightReaders.expand(List.of(Path.of("data/flights/opensky")), System.err);
+        List<Path> parquet = List.of(
+                Path.of("data/flights/traffic/opensky_impala_28d23de4eabad6ea298fb639612d5e4a.parquet"),
+                Path.of("data/flights/traffic/opensky_impala_47d844199f365a05b1f5e46528cb4c22.parquet"),
+                Path.of("data/flights/traffic/opensky_impala_5a3cd3c3fd1305596a12f01b3d1a1df0.parquet"));
+        DatasetResult csvOnly = build(csv);
+
+        DatasetResult both = build(Stream.concat(csv.stream(), parquet.stream()).toList());
+
+        assertEquals(3, csvOnly.flights());
+        assertEquals(csvOnly.flights(), both.flights(), "the Parquet copies add no flight");
+        for (Split split : Split.values()) {
+            assertEquals(csvOnly.windows(split), both.windows(split), split.name());
+        }
+        assertEquals(csvOnly.points(), both.rejectedByReason().get("clean:" + DatasetBuilder.DUPLICATE_FLIGHT),
+                "every report of the three repeated flights is counted under duplicate-flight");
+        assertNull(csvOnly.rejectedByReason().get("clean:" + DatasetBuilder.DUPLICATE_FLIGHT));
+    }
+
+    @Test
+    void aFlightWithOneDifferentReportIsNotARepeat() throws Exception {
+        Flight flight = new Flight("4d2271-x", "4d2271", "opensky",
+                new OpenSkyCsvReader().read(Path.of("data/flights/opensky/states_47d84419.csv")).reports());
+        List<Report> changed = new ArrayList<>(flight.reports());
+        changed.set(500, changed.get(500).withBaroAltitude(changed.get(500).baroAltitudeFt() + 25));
+        RepeatedFlights repeats = new RepeatedFlights();
+
+        assertFalse(repeats.isRepeat(flight));
+        assertTrue(repeats.isRepeat(new Flight(flight.id(), flight.icao24(),
+                "another-source", flight.reports())), "same id and reports, whatever the source");
+        assertFalse(repeats.isRepeat(new Flight(flight.id(), flight.icao24(),
+                flight.dataSource(), changed)));
+        assertFalse(repeats.isRepeat(new Flight("4d2271-y", flight.icao24(),
+                flight.dataSource(), flight.reports())));
+    }
+
+    private DatasetResult build(List<Path> files) {
+        return new DatasetBuilder(spec, new DatasetOptions(8, 0.75, 600_000, 1, 0.2, 0.2), FlightReaders::read,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build(files);
     }
 
     private void checkArrays(Split split, int n) throws Exception {

@@ -39,6 +39,24 @@ class OpenSkyCsvReaderTest {
     }
 
     @Test
+    void readsAGzippedBrazilTrack() throws Exception {
+        // Counted once with python3 csv.DictReader over gzip.open(file, 'rt'): 2731 rows, 1 distinct icao24
+        //   (e47e7e), 4 rows with an empty vertrate, 0 with an empty baroaltitude, time or icao24
+        Path file = flights("opensky-brazil/statevectors_e47e7e_1711465470_1711470371.csv.gz");
+
+        assertEquals(FlightFormat.OPENSKY_CSV, FlightReaders.detect(file));
+        ReadResult result = FlightReaders.read(file);
+
+        assertEquals(2731, result.records());
+        assertEquals(2731, result.reports().size(), "every row kept");
+        assertEquals(List.of(), result.problems());
+        assertEquals(List.of("e47e7e"), result.reports().stream().map(Report::icao24).distinct().toList());
+        assertEquals(4, result.reports().stream().filter(r -> !r.hasVerticalRate()).count());
+        assertEquals(1711465470000L, result.reports().get(0).timeMillis());
+        assertEquals("GLO1444", result.reports().get(0).callsign(), "trailing blank of OpenSky callsigns trimmed");
+    }
+
+    @Test
     void firstRowInProductUnits() throws Exception {
         // 1486310401,406d95,43.45139325675318,1.773768833705357,126.1437248807962,216.54276379722853,-4.8768,EZY158T,
         //   false,false,false,1000,2125.98,2065.02,1486310398.653,1486310400.959
