@@ -158,6 +158,7 @@ def ablate(args) -> Dict:
     sp = ds.split(args.split)
     n = len(sp) if not args.max_windows else min(len(sp), args.max_windows)
     flights = [w["flight_id"] for w in sp.windows[:n]] if sp.windows else [str(i) for i in range(n)]
+    origin_of_flight = dict(zip(flights, sp.origins()[:n]))
     protocols = PROTOCOLS if args.protocol == "all" else (args.protocol,)
     models = []
     for name, path in named:
@@ -185,6 +186,7 @@ def ablate(args) -> Dict:
                 row["mae_vs_control"] = boot.ratio(sc["ae"], ref["ae"])
                 row["crps_vs_control"] = boot.ratio(sc["crps"], ref["crps"])
             pr["rows"][name] = row
+        pr["by_origin"] = by_origin(scores, origin_of_flight, ref, best, args.replicates, args.seed)
         result["protocols"][protocol] = pr
         print_protocol(protocol, pr, control)
     if args.out:
@@ -192,6 +194,24 @@ def ablate(args) -> Dict:
         Path(args.out).write_text(json.dumps(result, indent=1))
         print(f"wrote {args.out}", flush=True)
     return result
+
+
+def by_origin(scores: Dict[str, Dict[str, np.ndarray]], origin_of_flight: Dict[str, str], ref, best: str,
+              replicates: int, seed: int) -> Dict:
+    """Per origin: each run's MAE against the best point baseline (over the whole split) and its coverages."""
+    origins = np.array([origin_of_flight.get(f, "") for f in ref["flight"]], dtype=object)
+    out = {}
+    for origin in sorted(set(origins)):
+        sel = origins == origin
+        boot = FlightBootstrap(ref["flight"][sel], replicates, seed)
+        out[origin or "(none)"] = {
+            "hidden_rates": int(sel.sum()), "flights": int(len(boot.names)),
+            "baselines_mae": {k: float(ref[k][sel].mean()) for k in BASELINES},
+            "rows": {name: {"mae": float(sc["ae"][sel].mean()), "crps": float(sc["crps"][sel].mean()),
+                            "mae_vs_best_baseline": boot.ratio(sc["ae"][sel], ref[best][sel]),
+                            "cov50": boot.mean(sc["cov50"][sel]), "cov90": boot.mean(sc["cov90"][sel])}
+                     for name, sc in scores.items()}}
+    return out
 
 
 def _ci(t: Sequence[float], pct: bool = True) -> str:
@@ -210,6 +230,12 @@ def print_protocol(protocol: str, pr: Dict, control: str):
         cr_c = _ci(r["crps_vs_control"]) if "crps_vs_control" in r else ""
         print(f"  {name:<14} {r['mae']:7.1f} {r['crps']:7.1f} {r['nll']:6.3f}  {_ci(r['mae_vs_best_baseline']):<26} "
               f"{vs_c:<26} {cr_c:<26} {_ci(r['cov50'], False):<22} {_ci(r['cov90'], False):<22}", flush=True)
+    for origin, o in pr.get("by_origin", {}).items():
+        print(f"    origin {origin}: {o['hidden_rates']} hidden rates, {o['flights']} flights, best baseline MAE "
+              f"{min(o['baselines_mae'].values()):.1f}")
+        for name, r in o["rows"].items():
+            print(f"      {name:<12} MAE {r['mae']:7.1f} vs best baseline {_ci(r['mae_vs_best_baseline']):<26} "
+                  f"cov50 {_ci(r['cov50'], False):<22} cov90 {_ci(r['cov90'], False)}", flush=True)
 
 
 def add_ablate_args(p):

@@ -61,6 +61,24 @@ class Split:
     def __len__(self):
         return int(self.tokens.shape[0])
 
+    def origins(self) -> np.ndarray:
+        """The input folder each window was read from (windows.csv `origin`; '' for datasets without it)."""
+        if not self.windows:
+            return np.full(len(self), "", dtype=object)
+        return np.array([w.get("origin") or "" for w in self.windows], dtype=object)
+
+    def without_origins(self, excluded: Sequence[str]) -> "Split":
+        """The windows not read from an excluded origin (leave-one-source-out training)."""
+        if not excluded:
+            return self
+        keep = np.nonzero(~np.isin(self.origins(), list(excluded)))[0]
+        if len(keep) == len(self):
+            raise ValueError(f"no {self.name} window comes from {list(excluded)} (origins: "
+                             f"{sorted(set(self.origins()))})")
+        return Split(self.name, self.tokens[keep], np.asarray(self.values)[keep],
+                     None if self.flags is None else np.asarray(self.flags)[keep],
+                     None if self.windows is None else [self.windows[i] for i in keep])
+
 
 class Dataset:
     def __init__(self, root, spec: Spec, manifest: Dict):

@@ -69,9 +69,9 @@ def make_synthetic_dataset(out_dir, spec_path=None, n_train: int = 512, n_val: i
         np.save(out / f"{split}_flags.npy", flags)
         with open(out / f"{split}_windows.csv", "w", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["window", "flight_id", "source", "grid_start_ms"])
+            w.writerow(["window", "flight_id", "source", "grid_start_ms", "origin"])
             for i in range(n):
-                w.writerow([i, f"synth-{split}-{i}", "synthetic", 1_600_000_000_000 + i * 640_000])
+                w.writerow([i, f"synth-{split}-{i}", "synthetic", 1_600_000_000_000 + i * 640_000, "synthetic"])
         counts[split] = n
     manifest = {"spec_sha256": spec.sha256, "seed": seed, "source": "synthetic", "counts": counts}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))

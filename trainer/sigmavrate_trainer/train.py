@@ -62,6 +62,8 @@ def add_train_args(p: argparse.ArgumentParser):
     p.add_argument("--grad-clip", type=float, default=1.0)
     p.add_argument("--motion-weight", type=float, default=1.0,
                    help="window sampling weight 1 + w * (fraction of its rates with |rate| >= 200 ft/min)")
+    p.add_argument("--exclude-origin", action="append", default=[],
+                   help="leave this source (windows.csv origin, e.g. opensky-brazil) out of training and selection")
     p.add_argument("--rate-weight", type=float, default=1.0,
                    help="weight of the vertical-rate tokens in the loss (altitude tokens weigh 1)")
     p.add_argument("--log-every", type=int, default=50)
@@ -210,8 +212,9 @@ def train(args) -> Dict:
     device = torch.device(args.device)
     ds = Dataset.open(args.data)
     spec = ds.spec
-    train_split = ds.split("train")
-    val_tokens = ds.split("val").tokens[: args.eval_windows]
+    # leave-one-source-out: the excluded origins are neither trained on nor used to select the checkpoint
+    train_split = ds.split("train").without_origins(args.exclude_origin)
+    val_tokens = ds.split("val").without_origins(args.exclude_origin).tokens[: args.eval_windows]
     if args.steps is None and args.minutes is None:
         args.steps = 2000
     torch.manual_seed(args.seed)

@@ -71,6 +71,7 @@ public final class DatasetBuilder {
         GridPlacer placer = new GridPlacer(spec.grid());
         WindowCutter cutter = new WindowCutter(spec.grid().windowSteps(), options.stride(), options.minRateCoverage());
         FlightSplitter splitter = new FlightSplitter(options.seed(), options.valFraction(), options.testFraction());
+        Origins origins = new Origins(files);
         long started = System.nanoTime();
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
@@ -112,7 +113,7 @@ public final class DatasetBuilder {
                     validationFlights.add(flight);
                 }
                 for (GriddedFlight window : cutter.cut(placer.place(flight))) {
-                    buffers.get(split).add(window);
+                    buffers.get(split).add(window, origins.of(file));
                     counts.windows.merge(split, 1L, Long::sum);
                     windows++;
                 }

@@ -20,6 +20,7 @@ final class SplitBuffer {
     private final Tokenizer tokenizer;
     private final int windowSteps;
     private final List<GriddedFlight> windows = new ArrayList<>();
+    private final List<String> origins = new ArrayList<>();
 
     SplitBuffer(Split split, Tokenizer tokenizer, int windowSteps) {
         this.split = split;
@@ -27,11 +28,12 @@ final class SplitBuffer {
         this.windowSteps = windowSteps;
     }
 
-    void add(GriddedFlight window) {
+    void add(GriddedFlight window, String origin) {
         if (window.steps() != windowSteps) {
             throw new IllegalArgumentException("window of " + window.steps() + " steps, expected " + windowSteps);
         }
         windows.add(window);
+        origins.add(origin);
     }
 
     int size() {
@@ -61,10 +63,11 @@ final class SplitBuffer {
         NpyWriter.writeFloat32(dir.resolve(prefix + "values.npy"), values, n, windowSteps, Channel.COUNT);
         NpyWriter.writeUint8(dir.resolve(prefix + "flags.npy"), flags, n, windowSteps);
         try (Writer index = Files.newBufferedWriter(dir.resolve(prefix + "windows.csv"), StandardCharsets.UTF_8)) {
-            index.write("window,flight_id,source,grid_start_ms\n");
+            index.write("window,flight_id,source,grid_start_ms,origin\n");
             for (int w = 0; w < n; w++) {
                 GriddedFlight window = windows.get(w);
-                index.write(w + "," + window.flightId() + "," + window.dataSource() + "," + window.startMillis() + "\n");
+                index.write(w + "," + window.flightId() + "," + window.dataSource() + "," + window.startMillis() + ","
+                        + origins.get(w) + "\n");
             }
         }
     }

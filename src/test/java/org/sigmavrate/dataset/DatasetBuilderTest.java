@@ -128,8 +128,14 @@ class DatasetBuilderTest {
             }
         }
         List<String> index = Files.readAllLines(out.resolve(split.fileName() + "_windows.csv"));
-        assertEquals("window,flight_id,source,grid_start_ms", index.get(0));
+        assertEquals("window,flight_id,source,grid_start_ms,origin", index.get(0));
         assertEquals(n + 1, index.size());
+        // inputs traffic/calibration and opensky: each window names the top folder under data/flights it came from
+        for (String row : index.subList(1, index.size())) {
+            String origin = row.substring(row.lastIndexOf(',') + 1);
+            String source = row.split(",")[2];
+            assertEquals(source.equals("opensky") ? "opensky" : "traffic", origin, row);
+        }
     }
 
     private static ByteBuffer payload(Path file, int count, int width) throws Exception {
