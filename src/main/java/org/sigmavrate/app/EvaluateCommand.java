@@ -24,9 +24,11 @@ import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 import org.sigmavrate.model.baseline.LinearInterpolationForecaster;
 import org.sigmavrate.model.baseline.PersistenceForecaster;
+import org.sigmavrate.model.eval.BaselineComparisons;
 import org.sigmavrate.model.eval.EvalWindow;
 import org.sigmavrate.model.eval.EvalWindows;
 import org.sigmavrate.model.eval.Evaluator;
+import org.sigmavrate.model.eval.FlightBootstrap;
 import org.sigmavrate.model.eval.Metrics;
 import org.sigmavrate.model.eval.Protocol;
 import org.sigmavrate.model.sampling.LeftToRightSampler;
@@ -81,6 +83,11 @@ public class EvaluateCommand implements Callable<Integer> {
                     + "hidden ones (the service's forecaster.max-known-positions); 0: all (default: ${DEFAULT-VALUE})")
     int maxKnown;
 
+    @Option(names = "--bootstrap", defaultValue = "2000",
+            description = "bootstrap replicates (flights resampled with replacement, seeded by --seed) of the 95% "
+                    + "intervals of the ratios against the baselines and of the coverages (default: ${DEFAULT-VALUE})")
+    int bootstrapReplicates;
+
     @Option(names = "--no-model", description = "baselines only")
     boolean noModel;
 
@@ -100,6 +107,10 @@ public class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         if (maxKnown < 0) {
             System.err.println("evaluate: --max-known must be >= 0 (0: all observed positions)");
+            return 2;
+        }
+        if (bootstrapReplicates < 1) {
+            System.err.println("evaluate: --bootstrap must be >= 1");
             return 2;
         }
         List<Protocol> chosen = new ArrayList<>();
@@ -176,15 +187,20 @@ public class EvaluateCommand implements Callable<Integer> {
             Evaluator evaluator = new Evaluator(model, noModel ? 0 : samples, baselines, seed, batchWindows)
                     .sampleWindows(sampleWindows)
                     .leftToRight(l2r, l2r == null ? null : baselineSession.modelId());
+            FlightBootstrap bootstrap = new FlightBootstrap(bootstrapReplicates, seed);
             Map<String, Object> byProtocol = new LinkedHashMap<>();
-            List<Evaluator.ProtocolResult> results = new ArrayList<>();
+            List<Scored> results = new ArrayList<>();
             for (Protocol p : chosen) {
                 Evaluator.ProtocolResult r = evaluator.run(p, windows, System.err);
-                results.add(r);
+                Scored scored = new Scored(r, BaselineComparisons.ratios(r.rows(), evaluator.modelRows(),
+                        evaluator.pointBaselineRows(), null, bootstrap), BaselineComparisons.coverages(r.rows(), bootstrap));
+                results.add(scored);
                 Map<String, Object> rows = new LinkedHashMap<>();
                 r.rows().forEach((name, m) -> rows.put(name, m.toMap()));
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("rows", rows);
+                entry.put("ratios", scored.ratiosToJson());
+                entry.put("coverage_intervals", scored.coveragesToJson());
                 if (!Double.isNaN(r.stepsPerSample())) {
                     entry.put("burst_steps_per_sample", r.stepsPerSample());
                     entry.put("forward_evaluations_per_sample", r.callsPerSample());
@@ -212,6 +228,12 @@ public class EvaluateCommand implements Callable<Integer> {
             json.put("max_known_positions", maxKnown);
             json.put("samples", samples);
             json.put("metric_channel", "vertical_rate (ft/min), hidden steps only");
+            Map<String, Object> intervals = new LinkedHashMap<>();
+            intervals.put("method", "percentile bootstrap over flights: flights drawn with replacement, ratio of the "
+                    + "sums over the drawn flights' hidden steps recomputed per replicate; 95% = 2.5th..97.5th percentile");
+            intervals.put("replicates", bootstrapReplicates);
+            intervals.put("seed", seed);
+            json.put("intervals", intervals);
             json.put("left_to_right_baseline", l2rInfo);
             json.put("protocols", byProtocol);
             if (out.toAbsolutePath().getParent() != null) {
@@ -305,10 +327,38 @@ public class EvaluateCommand implements Callable<Integer> {
         return Double.isNaN(v) ? null : v;
     }
 
-    static void print(PrintStream o, List<Evaluator.ProtocolResult> results) {
+    /** One protocol's rows with their comparisons against the baselines. */
+    record Scored(Evaluator.ProtocolResult result, List<BaselineComparisons.Ratio> ratios,
+            List<BaselineComparisons.Coverage> coverages) {
+        List<Map<String, Object>> ratiosToJson() {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (BaselineComparisons.Ratio r : ratios) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("row", r.row());
+                m.put("metric", r.metric());
+                m.put("baseline", r.baseline());
+                m.putAll(BaselineComparisons.toMap(r.interval()));
+                out.add(m);
+            }
+            return out;
+        }
+
+        Map<String, Object> coveragesToJson() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (BaselineComparisons.Coverage c : coverages) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> row = (Map<String, Object>) out.computeIfAbsent(c.row(), k -> new LinkedHashMap<>());
+                row.put(c.level() == 0.5 ? "coverage_50" : "coverage_90", BaselineComparisons.toMap(c.interval()));
+            }
+            return out;
+        }
+    }
+
+    static void print(PrintStream o, List<Scored> scored) {
         o.printf(Locale.ROOT, "%-10s %-38s %7s %8s %8s %8s %8s %6s %6s%n", "protocol", "row", "windows", "MAE",
                 "RMSE", "CRPS", "NLL", "cov50", "cov90");
-        for (Evaluator.ProtocolResult r : results) {
+        for (Scored sc : scored) {
+            Evaluator.ProtocolResult r = sc.result();
             for (Map.Entry<String, Metrics> e : r.rows().entrySet()) {
                 Metrics m = e.getValue();
                 o.printf(Locale.ROOT, "%-10s %-38s %7d %8.1f %8.1f %8.1f %8s %6s %6s%n", r.protocol().label(), e.getKey(),
@@ -324,6 +374,21 @@ public class EvaluateCommand implements Callable<Integer> {
                 o.printf(Locale.ROOT, "%-10s l2r baseline %s: %d windows, %.1f sampled positions per path, %d batched "
                         + "forward calls, %.1f s%n", r.protocol().label(), e.modelId(), e.windows(), e.positionsPerPath(),
                         e.forwardCalls(), e.seconds());
+            }
+        }
+        o.println();
+        o.println("ratios to the baselines and coverages, with 95% intervals over flights (bootstrap):");
+        for (Scored sc : scored) {
+            String label = sc.result().protocol().label();
+            for (BaselineComparisons.Ratio r : sc.ratios()) {
+                FlightBootstrap.Interval i = r.interval();
+                o.printf(Locale.ROOT, "%-10s %-38s %4s / %-40s %6.3f [%.3f, %.3f]%n", label, r.row(),
+                        r.metric().toUpperCase(Locale.ROOT), r.baseline(), i.estimate(), i.low(), i.high());
+            }
+            for (BaselineComparisons.Coverage c : sc.coverages()) {
+                FlightBootstrap.Interval i = c.interval();
+                o.printf(Locale.ROOT, "%-10s %-38s cov%-2.0f %-40s %6.3f [%.3f, %.3f]%n", label, c.row(),
+                        c.level() * 100, "", i.estimate(), i.low(), i.high());
             }
         }
     }

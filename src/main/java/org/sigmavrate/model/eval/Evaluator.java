@@ -82,6 +82,15 @@ public final class Evaluator {
             double seconds) {
     }
 
+    /** The σ-GPT rows that score every window (compared with the baselines in {@link BaselineComparisons}). */
+    public List<String> modelRows() {
+        return model == null ? List.of() : List.of(DENSITY_ROW);
+    }
+
+    public List<String> pointBaselineRows() {
+        return baselines.stream().map(WindowForecaster::modelId).toList();
+    }
+
     public String sampleRow() {
         return "sigma-gpt sample median (K=" + samples + ")";
     }
@@ -239,7 +248,7 @@ public final class Evaluator {
     }
 
     private static void scoreDensity(Metrics m, EvalWindow w, boolean[] hidden, DensityAt d) {
-        m.window();
+        m.window(w.truth().flightId());
         for (int s = 0; s < hidden.length; s++) {
             if (!hidden[s]) {
                 continue;
@@ -253,7 +262,7 @@ public final class Evaluator {
     }
 
     private static void scoreSamples(Metrics m, Tokenizer tok, EvalWindow w, boolean[] hidden, SampleResult r) {
-        m.window();
+        m.window(w.truth().flightId());
         int k = r.tokens().length;
         double[] values = new double[k];
         double[] probs = new double[k];
@@ -275,7 +284,7 @@ public final class Evaluator {
     }
 
     private static void scorePoint(Metrics m, EvalWindow w, boolean[] hidden, WindowForecast f) {
-        m.window();
+        m.window(w.truth().flightId());
         for (int s = 0; s < hidden.length; s++) {
             if (!hidden[s]) {
                 continue;
