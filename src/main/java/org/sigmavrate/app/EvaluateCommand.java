@@ -19,6 +19,7 @@ import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.ingest.FlightReaders;
 import org.sigmavrate.ingest.UnreadableFileException;
+import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
@@ -88,6 +89,11 @@ public class EvaluateCommand implements Callable<Integer> {
                     + "intervals of the ratios against the baselines and of the coverages (default: ${DEFAULT-VALUE})")
     int bootstrapReplicates;
 
+    @Option(names = "--consistency-band", defaultValue = "90",
+            description = "the central band (50 or 90, percent) whose width shares out the altitude-consistent row's "
+                    + "correction over a span's hidden steps (default: ${DEFAULT-VALUE})")
+    int consistencyBand;
+
     @Option(names = "--no-model", description = "baselines only")
     boolean noModel;
 
@@ -107,6 +113,13 @@ public class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         if (maxKnown < 0) {
             System.err.println("evaluate: --max-known must be >= 0 (0: all observed positions)");
+            return 2;
+        }
+        AltitudeConsistentRates.Band band;
+        try {
+            band = AltitudeConsistentRates.Band.ofPercent(consistencyBand);
+        } catch (IllegalArgumentException e) {
+            System.err.println("evaluate: --consistency-band: " + e.getMessage());
             return 2;
         }
         if (bootstrapReplicates < 1) {
@@ -186,6 +199,7 @@ public class EvaluateCommand implements Callable<Integer> {
                     new AltitudeDifferenceForecaster(), new PersistenceForecaster());
             Evaluator evaluator = new Evaluator(model, noModel ? 0 : samples, baselines, seed, batchWindows)
                     .sampleWindows(sampleWindows)
+                    .altitudeConsistent(new AltitudeConsistentRates(band))
                     .leftToRight(l2r, l2r == null ? null : baselineSession.modelId());
             FlightBootstrap bootstrap = new FlightBootstrap(bootstrapReplicates, seed);
             Map<String, Object> byProtocol = new LinkedHashMap<>();
@@ -227,6 +241,7 @@ public class EvaluateCommand implements Callable<Integer> {
             json.put("seed", seed);
             json.put("max_known_positions", maxKnown);
             json.put("samples", samples);
+            json.put("altitude_consistent_band", band.percent());
             json.put("metric_channel", "vertical_rate (ft/min), hidden steps only");
             Map<String, Object> intervals = new LinkedHashMap<>();
             intervals.put("method", "percentile bootstrap over flights: flights drawn with replacement, ratio of the "

@@ -13,6 +13,7 @@ import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GriddedFlight;
 import org.sigmavrate.domain.token.Tokenizer;
+import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.WindowDensity;
 import org.sigmavrate.model.density.CategoricalDensity;
@@ -30,19 +31,29 @@ import org.sigmavrate.model.sampling.SampleTask;
  */
 public final class Evaluator {
     public static final String DENSITY_ROW = "sigma-gpt density";
+    public static final String CONSISTENT_ROW = "sigma-gpt altitude-consistent";
     private final SigmaGptForecaster model;
     private final int samples;
     private final List<WindowForecaster> baselines;
     private final long seed;
     private final int batchWindows;
     private int sampleWindows = Integer.MAX_VALUE;
+    private AltitudeConsistentRates consistent;
     private LeftToRightSampler leftToRight;
     private String leftToRightId;
     private static final long L2R_SALT = 0x2545F4914F6CDD1DL;
+    /** q05, q25, median, q75, q95: the levels of the scored bands. */
+    static final double[] BAND_LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
 
     /** Draw joint samples only for the first {@code n} windows (sampling costs far more than densities). */
     public Evaluator sampleWindows(int n) {
         this.sampleWindows = n <= 0 ? Integer.MAX_VALUE : n;
+        return this;
+    }
+
+    /** Adds the altitude-consistent row: the density row shifted to agree with the observed altitudes. */
+    public Evaluator altitudeConsistent(AltitudeConsistentRates rates) {
+        this.consistent = rates;
         return this;
     }
 
@@ -84,7 +95,14 @@ public final class Evaluator {
 
     /** The σ-GPT rows that score every window (compared with the baselines in {@link BaselineComparisons}). */
     public List<String> modelRows() {
-        return model == null ? List.of() : List.of(DENSITY_ROW);
+        List<String> rows = new ArrayList<>();
+        if (model != null) {
+            rows.add(DENSITY_ROW);
+            if (consistent != null) {
+                rows.add(CONSISTENT_ROW);
+            }
+        }
+        return rows;
     }
 
     public List<String> pointBaselineRows() {
@@ -112,6 +130,9 @@ public final class Evaluator {
         Map<String, Metrics> rows = new LinkedHashMap<>();
         if (model != null) {
             rows.put(DENSITY_ROW, new Metrics());
+            if (consistent != null) {
+                rows.put(CONSISTENT_ROW, new Metrics());
+            }
             if (samples > 0) {
                 rows.put(sampleRow(), new Metrics());
             }
@@ -161,6 +182,10 @@ public final class Evaluator {
                 Tokenizer tok = model.session().spec().tokenizer();
                 for (int i = 0; i < batch.size(); i++) {
                     scoreDensity(rows.get(DENSITY_ROW), batch.get(i), hidden.get(i), densities.get(i)::at);
+                    if (consistent != null) {
+                        scoreShifted(rows.get(CONSISTENT_ROW), batch.get(i), hidden.get(i), densities.get(i)::at,
+                                consistent.shifts(densities.get(i)));
+                    }
                     if (paths != null) {
                         scoreSamples(rows.get(sampleRow()), tok, batch.get(i), hidden.get(i), paths.get(i));
                         stepSum += paths.get(i).meanStepsPerPath();
@@ -258,6 +283,26 @@ public final class Evaluator {
             double p = c.probabilityOf(truth);
             m.add(truth, c.median(), c.crps(truth), -Math.log(Math.max(p, 1e-300)),
                     new double[] {c.quantile(0.25), c.quantile(0.75)}, new double[] {c.quantile(0.05), c.quantile(0.95)});
+        }
+    }
+
+    /**
+     * Each hidden step's density translated by {@code shift[step]}: its CRPS at y is the unshifted CRPS at y - shift,
+     * its quantiles move by the shift. No NLL: a translated bin distribution no longer sits on the bins.
+     */
+    private static void scoreShifted(Metrics m, EvalWindow w, boolean[] hidden, DensityAt d, double[] shift) {
+        m.window(w.truth().flightId());
+        for (int s = 0; s < hidden.length; s++) {
+            if (!hidden[s]) {
+                continue;
+            }
+            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
+            double[] q = d.at(s, Channel.VERTICAL_RATE).quantiles(BAND_LEVELS);
+            for (int k = 0; k < q.length; k++) {
+                q[k] += shift[s];
+            }
+            m.add(truth, q[2], d.at(s, Channel.VERTICAL_RATE).crps(truth - shift[s]), Double.NaN,
+                    new double[] {q[1], q[3]}, new double[] {q[0], q[4]});
         }
     }
 
