@@ -17,14 +17,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
-import org.sigmavrate.ingest.FlightReaders;
-import org.sigmavrate.ingest.UnreadableFileException;
 import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 import org.sigmavrate.model.baseline.LinearInterpolationForecaster;
 import org.sigmavrate.model.baseline.PersistenceForecaster;
+import org.sigmavrate.model.calibration.Calibration;
 import org.sigmavrate.model.eval.BaselineComparisons;
 import org.sigmavrate.model.eval.EvalWindow;
 import org.sigmavrate.model.eval.EvalWindows;
@@ -94,6 +93,15 @@ public class EvaluateCommand implements Callable<Integer> {
                     + "correction over a span's hidden steps (default: ${DEFAULT-VALUE})")
     int consistencyBand;
 
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = {"calibration written by `calibrate` on validation flights: adds the probabilistic",
+                    "altitude-difference baseline and the σ-GPT density with conformal bands; default: calibration.json",
+                    "in the model folder, when there is one"})
+    Path calibrationFile;
+
+    @Option(names = "--no-calibration", description = "ignore the model folder's calibration.json")
+    boolean noCalibration;
+
     @Option(names = "--no-model", description = "baselines only")
     boolean noModel;
 
@@ -126,48 +134,21 @@ public class EvaluateCommand implements Callable<Integer> {
             System.err.println("evaluate: --bootstrap must be >= 1");
             return 2;
         }
-        List<Protocol> chosen = new ArrayList<>();
+        List<Protocol> chosen;
         try {
-            for (String p : protocols) {
-                if (p.trim().equalsIgnoreCase("all")) {
-                    chosen.addAll(List.of(Protocol.values()));
-                } else {
-                    chosen.add(Protocol.parse(p));
-                }
-            }
+            chosen = EvalInputs.protocols(protocols);
         } catch (IllegalArgumentException e) {
             System.err.println("evaluate: " + e.getMessage());
             return 2;
         }
         Spec spec = SpecLoader.bundled();
-        List<Path> files;
-        try {
-            files = FlightReaders.expand(inputs, System.err);
-        } catch (UnreadableFileException e) {
-            System.err.println("evaluate: " + e.getMessage());
+        EvalInputs.Loaded input = EvalInputs.load("evaluate", inputs, spec, maxWindows);
+        if (input == null) {
             return 2;
         }
-        if (files.isEmpty()) {
-            System.err.println("evaluate: no supported flight files in " + inputs + " (supported: "
-                    + FlightReaders.supportedFormats() + ")");
-            return 2;
-        }
-        EvalWindows.Loaded loaded = new EvalWindows(spec).load(files, System.err);
-        for (String problem : loaded.problems()) {
-            System.err.println("evaluate: " + problem);
-        }
-        List<EvalWindow> windows = loaded.windows();
-        if (windows.isEmpty()) {
-            System.err.printf("evaluate: no evaluation window in %d file(s): %d flight(s), none with %d consecutive "
-                    + "grid steps (%d s) that all have a vertical rate%n", files.size(), loaded.flights(),
-                    spec.grid().windowSteps(), spec.grid().windowSteps() * spec.grid().stepMillis() / 1000);
-            return 2;
-        }
-        if (maxWindows > 0 && windows.size() > maxWindows) {
-            windows = windows.subList(0, maxWindows);
-        }
-        System.err.printf("evaluate: %d files, %d flights (%d too short for a window), %d windows%n", files.size(),
-                loaded.flights(), loaded.shortFlights(), windows.size());
+        List<Path> files = input.files();
+        EvalWindows.Loaded loaded = input.read();
+        List<EvalWindow> windows = input.windows();
         SigmaGptSession session = null;
         SigmaGptSession baselineSession = null;
         try {
@@ -195,11 +176,14 @@ public class EvaluateCommand implements Callable<Integer> {
                 l2rInfo.put("evaluated", false);
                 l2rInfo.put("reason", "--no-model");
             }
+            Map<String, Object> calibrationInfo = new LinkedHashMap<>();
+            Calibration calibration = calibration(session == null ? null : session.directory(), model, calibrationInfo);
             List<WindowForecaster> baselines = List.of(new LinearInterpolationForecaster(),
                     new AltitudeDifferenceForecaster(), new PersistenceForecaster());
             Evaluator evaluator = new Evaluator(model, noModel ? 0 : samples, baselines, seed, batchWindows)
                     .sampleWindows(sampleWindows)
                     .altitudeConsistent(new AltitudeConsistentRates(band))
+                    .calibration(calibration)
                     .leftToRight(l2r, l2r == null ? null : baselineSession.modelId());
             FlightBootstrap bootstrap = new FlightBootstrap(bootstrapReplicates, seed);
             Map<String, Object> byProtocol = new LinkedHashMap<>();
@@ -207,7 +191,7 @@ public class EvaluateCommand implements Callable<Integer> {
             for (Protocol p : chosen) {
                 Evaluator.ProtocolResult r = evaluator.run(p, windows, System.err);
                 Scored scored = new Scored(r, BaselineComparisons.ratios(r.rows(), evaluator.modelRows(),
-                        evaluator.pointBaselineRows(), null, bootstrap), BaselineComparisons.coverages(r.rows(), bootstrap));
+                        evaluator.pointBaselineRows(), evaluator.probabilisticBaselineRow(), bootstrap), BaselineComparisons.coverages(r.rows(), bootstrap));
                 results.add(scored);
                 Map<String, Object> rows = new LinkedHashMap<>();
                 r.rows().forEach((name, m) -> rows.put(name, m.toMap()));
@@ -250,6 +234,7 @@ public class EvaluateCommand implements Callable<Integer> {
             intervals.put("seed", seed);
             json.put("intervals", intervals);
             json.put("left_to_right_baseline", l2rInfo);
+            json.put("calibration", calibrationInfo);
             json.put("protocols", byProtocol);
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
@@ -260,6 +245,9 @@ public class EvaluateCommand implements Callable<Integer> {
         } catch (ModelLoadException e) {
             System.err.println("evaluate: " + e.getMessage());
             return 1;
+        } catch (UnusableCalibrationException e) {
+            System.err.println("evaluate: " + e.getMessage());
+            return 2;
         } catch (IOException e) {
             System.err.println("evaluate: cannot write " + out + ": " + e.getMessage());
             return 1;
@@ -271,6 +259,52 @@ public class EvaluateCommand implements Callable<Integer> {
                 baselineSession.close();
             }
         }
+    }
+
+    /** A calibration file that was asked for and cannot be used. */
+    private static final class UnusableCalibrationException extends RuntimeException {
+        UnusableCalibrationException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The calibration to score with: {@code --calibration}, else the model folder's calibration.json when there is
+     * one; null when none (or {@code --no-calibration}). Band corrections fitted for another model are dropped with a
+     * warning; the residual quantiles do not depend on the model and are kept.
+     */
+    private Calibration calibration(Path modelDir, SigmaGptForecaster model, Map<String, Object> info) {
+        Path file = calibrationFile;
+        if (file == null && !noCalibration && modelDir != null && Files.isRegularFile(modelDir.resolve(Calibration.FILE_NAME))) {
+            file = modelDir.resolve(Calibration.FILE_NAME);
+        }
+        info.put("file", file == null ? null : file.toString());
+        if (file == null) {
+            info.put("reason", noCalibration ? "--no-calibration" : "no --calibration and no " + Calibration.FILE_NAME
+                    + " in the model folder");
+            System.err.println("evaluate: no calibration: no probabilistic baseline or conformal rows");
+            return null;
+        }
+        Calibration c;
+        try {
+            c = Calibration.read(file);
+        } catch (IOException e) {
+            throw new UnusableCalibrationException("cannot read the calibration " + file + ": " + e.getMessage());
+        }
+        info.put("model_id", c.modelId());
+        info.put("max_known_positions", c.maxKnown());
+        info.put("fitted_on", c.fittedOn());
+        if (c.conformal() != null && model != null && !model.modelId().equals(c.modelId())) {
+            System.err.printf("evaluate: warning: the calibration's band corrections were fitted for %s, not %s; "
+                    + "no conformal row%n", c.modelId(), model.modelId());
+            info.put("conformal_dropped", "fitted for model " + c.modelId());
+            c = new Calibration(c.modelId(), c.specSha256(), c.maxKnown(), c.fittedOn(), c.residuals(), null);
+        } else if (c.conformal() != null && model != null && c.maxKnown() != maxKnown) {
+            System.err.printf("evaluate: warning: the calibration's band corrections were fitted with --max-known %d, "
+                    + "this run uses %d%n", c.maxKnown(), maxKnown);
+        }
+        System.err.println("evaluate: calibration " + file + " (fitted on " + c.fittedOn().get("inputs") + ")");
+        return c;
     }
 
     /**
@@ -370,14 +404,14 @@ public class EvaluateCommand implements Callable<Integer> {
     }
 
     static void print(PrintStream o, List<Scored> scored) {
-        o.printf(Locale.ROOT, "%-10s %-38s %7s %8s %8s %8s %8s %6s %6s%n", "protocol", "row", "windows", "MAE",
+        o.printf(Locale.ROOT, "%-10s %-44s %7s %8s %8s %8s %8s %6s %6s%n", "protocol", "row", "windows", "MAE",
                 "RMSE", "CRPS", "NLL", "cov50", "cov90");
         for (Scored sc : scored) {
             Evaluator.ProtocolResult r = sc.result();
             for (Map.Entry<String, Metrics> e : r.rows().entrySet()) {
                 Metrics m = e.getValue();
-                o.printf(Locale.ROOT, "%-10s %-38s %7d %8.1f %8.1f %8.1f %8s %6s %6s%n", r.protocol().label(), e.getKey(),
-                        m.windows(), m.mae(), m.rmse(), m.crps(), fmt(m.nll(), "%.3f"), fmt(m.coverage50(), "%.3f"),
+                o.printf(Locale.ROOT, "%-10s %-44s %7d %8.1f %8.1f %8s %8s %6s %6s%n", r.protocol().label(), e.getKey(),
+                        m.windows(), m.mae(), m.rmse(), fmt(m.crps(), "%.1f"), fmt(m.nll(), "%.3f"), fmt(m.coverage50(), "%.3f"),
                         fmt(m.coverage90(), "%.3f"));
             }
             if (!Double.isNaN(r.stepsPerSample())) {
@@ -397,13 +431,13 @@ public class EvaluateCommand implements Callable<Integer> {
             String label = sc.result().protocol().label();
             for (BaselineComparisons.Ratio r : sc.ratios()) {
                 FlightBootstrap.Interval i = r.interval();
-                o.printf(Locale.ROOT, "%-10s %-38s %4s / %-40s %6.3f [%.3f, %.3f]%n", label, r.row(),
+                o.printf(Locale.ROOT, "%-10s %-44s %4s / %-44s %6.3f [%.3f, %.3f]%n", label, r.row(),
                         r.metric().toUpperCase(Locale.ROOT), r.baseline(), i.estimate(), i.low(), i.high());
             }
             for (BaselineComparisons.Coverage c : sc.coverages()) {
                 FlightBootstrap.Interval i = c.interval();
-                o.printf(Locale.ROOT, "%-10s %-38s cov%-2.0f %-40s %6.3f [%.3f, %.3f]%n", label, c.row(),
-                        c.level() * 100, "", i.estimate(), i.low(), i.high());
+                o.printf(Locale.ROOT, "%-10s %-44s %-6s %-44s %6.3f [%.3f, %.3f]%n", label, c.row(),
+                        c.level() == 0.5 ? "cov50" : "cov90", "", i.estimate(), i.low(), i.high());
             }
         }
     }

@@ -16,7 +16,12 @@ import org.sigmavrate.domain.token.Tokenizer;
 import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.WindowDensity;
+import org.sigmavrate.model.baseline.ProbabilisticAltitudeDifference;
+import org.sigmavrate.model.calibration.Calibration;
+import org.sigmavrate.model.calibration.ConformalBands;
+import org.sigmavrate.model.calibration.ObservationBuckets;
 import org.sigmavrate.model.density.CategoricalDensity;
+import org.sigmavrate.model.density.PiecewiseLinearQuantiles;
 import org.sigmavrate.model.sampling.LeftToRightSampler;
 import org.sigmavrate.model.sampling.SampleResult;
 import org.sigmavrate.model.sampling.SampleTask;
@@ -32,6 +37,7 @@ import org.sigmavrate.model.sampling.SampleTask;
 public final class Evaluator {
     public static final String DENSITY_ROW = "sigma-gpt density";
     public static final String CONSISTENT_ROW = "sigma-gpt altitude-consistent";
+    public static final String CONFORMAL_ROW = "sigma-gpt density (conformal)";
     private final SigmaGptForecaster model;
     private final int samples;
     private final List<WindowForecaster> baselines;
@@ -39,6 +45,8 @@ public final class Evaluator {
     private final int batchWindows;
     private int sampleWindows = Integer.MAX_VALUE;
     private AltitudeConsistentRates consistent;
+    private ProbabilisticAltitudeDifference probabilistic;
+    private ConformalBands conformal;
     private LeftToRightSampler leftToRight;
     private String leftToRightId;
     private static final long L2R_SALT = 0x2545F4914F6CDD1DL;
@@ -54,6 +62,16 @@ public final class Evaluator {
     /** Adds the altitude-consistent row: the density row shifted to agree with the observed altitudes. */
     public Evaluator altitudeConsistent(AltitudeConsistentRates rates) {
         this.consistent = rates;
+        return this;
+    }
+
+    /**
+     * Adds the rows a calibration file gives: the probabilistic altitude-difference baseline (from its residual
+     * quantiles) and, when it has band corrections and there is a model, the σ-GPT density with conformal bands.
+     */
+    public Evaluator calibration(Calibration calibration) {
+        this.probabilistic = calibration == null ? null : new ProbabilisticAltitudeDifference(calibration.residuals());
+        this.conformal = calibration == null ? null : calibration.conformal();
         return this;
     }
 
@@ -93,7 +111,11 @@ public final class Evaluator {
             double seconds) {
     }
 
-    /** The σ-GPT rows that score every window (compared with the baselines in {@link BaselineComparisons}). */
+    /**
+     * The σ-GPT rows that score every window with a point and a density of their own (compared with the baselines in
+     * {@link BaselineComparisons}); the conformal row has the density row's median and no CRPS, so only its
+     * coverage is of interest.
+     */
     public List<String> modelRows() {
         List<String> rows = new ArrayList<>();
         if (model != null) {
@@ -103,6 +125,11 @@ public final class Evaluator {
             }
         }
         return rows;
+    }
+
+    /** The probabilistic baseline's row, null when there is none. */
+    public String probabilisticBaselineRow() {
+        return probabilistic == null ? null : ProbabilisticAltitudeDifference.ID;
     }
 
     public List<String> pointBaselineRows() {
@@ -133,6 +160,9 @@ public final class Evaluator {
             if (consistent != null) {
                 rows.put(CONSISTENT_ROW, new Metrics());
             }
+            if (conformal != null) {
+                rows.put(CONFORMAL_ROW, new Metrics());
+            }
             if (samples > 0) {
                 rows.put(sampleRow(), new Metrics());
             }
@@ -144,6 +174,9 @@ public final class Evaluator {
         }
         if (l2r) {
             rows.put(leftToRightSampleRow(), new Metrics());
+        }
+        if (probabilistic != null) {
+            rows.put(ProbabilisticAltitudeDifference.ID, new Metrics());
         }
         for (WindowForecaster b : baselines) {
             rows.put(b.modelId(), new Metrics());
@@ -158,17 +191,9 @@ public final class Evaluator {
         long sampled = 0;
         for (int from = 0; from < windows.size(); from += batchWindows) {
             List<EvalWindow> batch = windows.subList(from, Math.min(windows.size(), from + batchWindows));
-            List<ObservedWindow> observed = new ArrayList<>();
-            List<boolean[]> hidden = new ArrayList<>();
-            for (EvalWindow w : batch) {
-                boolean[] obs = protocol.observedSteps(w.truth().steps(), windowSeed(protocol, w));
-                observed.add(observe(w, obs, windowSeed(protocol, w)));
-                boolean[] h = new boolean[obs.length];
-                for (int s = 0; s < obs.length; s++) {
-                    h[s] = !obs[s];
-                }
-                hidden.add(h);
-            }
+            Shown shown = Shown.of(seed, protocol, batch);
+            List<ObservedWindow> observed = shown.observed();
+            List<boolean[]> hidden = shown.hidden();
             if (model != null) {
                 List<WindowDensity> densities = model.densities(observed);
                 List<SampleResult> paths = null;
@@ -185,6 +210,9 @@ public final class Evaluator {
                     if (consistent != null) {
                         scoreShifted(rows.get(CONSISTENT_ROW), batch.get(i), hidden.get(i), densities.get(i)::at,
                                 consistent.shifts(densities.get(i)));
+                    }
+                    if (conformal != null) {
+                        scoreConformal(rows.get(CONFORMAL_ROW), batch.get(i), observed.get(i), densities.get(i)::at);
                     }
                     if (paths != null) {
                         scoreSamples(rows.get(sampleRow()), tok, batch.get(i), hidden.get(i), paths.get(i));
@@ -214,6 +242,12 @@ public final class Evaluator {
                 }
                 l2rCalls += drawn.isEmpty() ? 0 : drawn.get(0).batchForwardCalls();
             }
+            if (probabilistic != null) {
+                for (int i = 0; i < batch.size(); i++) {
+                    scoreQuantileFunctions(rows.get(ProbabilisticAltitudeDifference.ID), batch.get(i), hidden.get(i),
+                            probabilistic.points(observed.get(i)), probabilistic.distributions(observed.get(i)));
+                }
+            }
             for (WindowForecaster b : baselines) {
                 List<WindowForecast> f = b.forecast(observed);
                 for (int i = 0; i < batch.size(); i++) {
@@ -235,9 +269,33 @@ public final class Evaluator {
     }
 
     long windowSeed(Protocol protocol, EvalWindow w) {
+        return windowSeed(seed, protocol, w);
+    }
+
+    /** The seed of a window's random choices under a protocol (observed steps, order of the known positions). */
+    static long windowSeed(long seed, Protocol protocol, EvalWindow w) {
         long h = seed * 0x9E3779B97F4A7C15L + w.index() * 0xBF58476D1CE4E5B9L + protocol.ordinal() * 0x94D049BB133111EBL;
         h ^= h >>> 31;
         return h;
+    }
+
+    /** A batch of windows as shown under a protocol: what the forecasters see, and which steps are hidden. */
+    record Shown(List<ObservedWindow> observed, List<boolean[]> hidden) {
+        static Shown of(long seed, Protocol protocol, List<EvalWindow> batch) {
+            List<ObservedWindow> observed = new ArrayList<>();
+            List<boolean[]> hidden = new ArrayList<>();
+            for (EvalWindow w : batch) {
+                long windowSeed = windowSeed(seed, protocol, w);
+                boolean[] obs = protocol.observedSteps(w.truth().steps(), windowSeed);
+                observed.add(observe(w, obs, windowSeed));
+                boolean[] h = new boolean[obs.length];
+                for (int s = 0; s < obs.length; s++) {
+                    h[s] = !obs[s];
+                }
+                hidden.add(h);
+            }
+            return new Shown(observed, hidden);
+        }
     }
 
     /** {@link #observe} for the bench command. */
@@ -303,6 +361,36 @@ public final class Evaluator {
             }
             m.add(truth, q[2], d.at(s, Channel.VERTICAL_RATE).crps(truth - shift[s]), Double.NaN,
                     new double[] {q[1], q[3]}, new double[] {q[0], q[4]});
+        }
+    }
+
+    /** The density row's median and CRPS, with the central bands corrected per bucket; no CRPS or NLL of its own. */
+    private void scoreConformal(Metrics m, EvalWindow w, ObservedWindow shown, DensityAt d) {
+        m.window(w.truth().flightId());
+        int[] buckets = ObservationBuckets.of(ProbabilisticAltitudeDifference.observedSteps(shown));
+        for (int s = 0; s < buckets.length; s++) {
+            if (buckets[s] < 0) {
+                continue;
+            }
+            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
+            double[] q = d.at(s, Channel.VERTICAL_RATE).quantiles(BAND_LEVELS);
+            m.add(truth, q[2], Double.NaN, Double.NaN, conformal.central50(buckets[s], q[1], q[3]),
+                    conformal.central90(buckets[s], q[0], q[4]));
+        }
+    }
+
+    /** A point forecast with a predictive distribution per hidden step: exact CRPS, bands from its quantiles. */
+    private static void scoreQuantileFunctions(Metrics m, EvalWindow w, boolean[] hidden, double[] points,
+            PiecewiseLinearQuantiles[] distributions) {
+        m.window(w.truth().flightId());
+        for (int s = 0; s < hidden.length; s++) {
+            if (!hidden[s]) {
+                continue;
+            }
+            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
+            PiecewiseLinearQuantiles q = distributions[s];
+            m.add(truth, points[s], q.crps(truth), Double.NaN, new double[] {q.quantile(0.25), q.quantile(0.75)},
+                    new double[] {q.quantile(0.05), q.quantile(0.95)});
         }
     }
 
