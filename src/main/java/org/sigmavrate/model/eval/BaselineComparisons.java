@@ -10,8 +10,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The σ-GPT rows of one protocol against the baselines, each ratio with its 95% interval over flights
  * ({@link FlightBootstrap}): MAE against the point baseline with the lowest MAE on the protocol (chosen once, on all
- * flights, not per replicate) and CRPS against the probabilistic altitude-difference baseline; and the coverage of
- * every row with bands. A row is compared only when it scored the same windows as the baseline (the sample rows
+ * flights, not per replicate) and CRPS against the probabilistic altitude-difference baseline; every later σ-GPT row
+ * (a variant of the first, the plain density) also against the first, MAE and CRPS; and the coverage of every row
+ * with bands. A row is compared only when it scored the same windows as the baseline (the sample rows
  * score a subset).
  */
 public final class BaselineComparisons {
@@ -48,6 +49,16 @@ public final class BaselineComparisons {
             if (probabilistic != null && m.windows() == probabilistic.windows() && !Double.isNaN(m.crps())) {
                 out.add(new Ratio(row, "crps", probabilisticBaseline,
                         ratio(m, probabilistic, Metrics.Sums::crps, bootstrap)));
+            }
+        }
+        Metrics first = modelRows.isEmpty() ? null : rows.get(modelRows.get(0));
+        for (String row : modelRows.subList(Math.min(1, modelRows.size()), modelRows.size())) {
+            Metrics m = rows.get(row);
+            if (first != null && m != null && m.steps() > 0 && m.windows() == first.windows()) {
+                out.add(new Ratio(row, "mae", modelRows.get(0), ratio(m, first, Metrics.Sums::absError, bootstrap)));
+                if (!Double.isNaN(m.crps()) && !Double.isNaN(first.crps())) {
+                    out.add(new Ratio(row, "crps", modelRows.get(0), ratio(m, first, Metrics.Sums::crps, bootstrap)));
+                }
             }
         }
         return out;

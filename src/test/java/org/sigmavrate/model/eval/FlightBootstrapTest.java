@@ -72,6 +72,12 @@ class FlightBootstrapTest {
         assertEquals(1, ratios.size());
         assertEquals("good", ratios.get(0).baseline());
         assertEquals(0.8, ratios.get(0).interval().estimate(), 1e-12);
+        List<BaselineComparisons.Ratio> variants = BaselineComparisons.ratios(rows, List.of("good", "model"),
+                List.of("bad"), "bad", bootstrap);
+        assertEquals(List.of("good/mae/bad", "good/crps/bad", "model/mae/bad", "model/crps/bad", "model/mae/good",
+                "model/crps/good"), variants.stream().map(r -> r.row() + "/" + r.metric() + "/" + r.baseline()).toList(),
+                "a later model row is also compared with the first");
+        assertEquals(0.6, variants.get(5).interval().estimate(), 1e-12);
         List<BaselineComparisons.Coverage> cov = BaselineComparisons.coverages(rows, bootstrap);
         assertEquals(2, cov.size(), "only the model row has bands");
         assertEquals(0.5, cov.get(0).interval().estimate(), 1e-12);
