@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -118,7 +119,7 @@ public class CalibrateCommand implements Callable<Integer> {
         System.out.printf("%-14s %8s %9s %9s %9s %9s%n", "bucket", "steps", "res q05", "res q95", "widen50", "widen90");
         for (int b = 0; b < ObservationBuckets.count(); b++) {
             double[] q = c.residuals().quantiles()[b];
-            System.out.printf(java.util.Locale.ROOT, "%-14s %8d %9s %9s %9s %9s%n", ObservationBuckets.label(b),
+            System.out.printf(Locale.ROOT, "%-14s %8d %9s %9s %9s %9s%n", ObservationBuckets.label(b),
                     c.residuals().counts()[b], q == null ? "-" : fmt(q[5]), q == null ? "-" : fmt(q[95]),
                     c.conformal() == null ? "-" : fmt(c.conformal().widen50()[b]),
                     c.conformal() == null ? "-" : fmt(c.conformal().widen90()[b]));
@@ -126,6 +127,6 @@ public class CalibrateCommand implements Callable<Integer> {
     }
 
     private static String fmt(double v) {
-        return Double.isNaN(v) ? "-" : String.format(java.util.Locale.ROOT, "%.1f", v);
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
     }
 }

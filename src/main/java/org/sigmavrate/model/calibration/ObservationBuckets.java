@@ -1,6 +1,7 @@
 package org.sigmavrate.model.calibration;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The one definition of the buckets that calibrations are fitted per: a hidden step's kind (between two observed
@@ -15,7 +16,7 @@ public final class ObservationBuckets {
         BETWEEN, BEYOND;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

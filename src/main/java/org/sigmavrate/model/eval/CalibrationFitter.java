@@ -71,7 +71,7 @@ public final class CalibrationFitter {
                         residuals.get(bucket[s]).add(truth - point[s]);
                         if (densities != null) {
                             CategoricalDensity d = densities.get(i).at(s, Channel.VERTICAL_RATE);
-                            double[] q = d.quantiles(Evaluator.BAND_LEVELS);
+                            double[] q = d.quantiles(HiddenStepScoring.BAND_LEVELS);
                             scores50.get(bucket[s]).add(Math.max(q[1] - truth, truth - q[3]));
                             scores90.get(bucket[s]).add(Math.max(q[0] - truth, truth - q[4]));
                         }

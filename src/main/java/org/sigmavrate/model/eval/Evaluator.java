@@ -1,8 +1,14 @@
 package org.sigmavrate.model.eval;
 
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreConformal;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreDensity;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scorePoint;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreQuantileFunctions;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreSamples;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreShifted;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +25,6 @@ import org.sigmavrate.model.WindowDensity;
 import org.sigmavrate.model.baseline.ProbabilisticAltitudeDifference;
 import org.sigmavrate.model.calibration.Calibration;
 import org.sigmavrate.model.calibration.ConformalBands;
-import org.sigmavrate.model.calibration.ObservationBuckets;
-import org.sigmavrate.model.density.CategoricalDensity;
-import org.sigmavrate.model.density.PiecewiseLinearQuantiles;
 import org.sigmavrate.model.sampling.LeftToRightSampler;
 import org.sigmavrate.model.sampling.SampleResult;
 import org.sigmavrate.model.sampling.SampleTask;
@@ -29,10 +32,12 @@ import org.sigmavrate.model.sampling.SampleTask;
 /**
  * Runs the evaluation rows over windows under one protocol. Metrics are on the vertical rate of hidden steps.
  * Rows: σ-GPT densities (median point estimate, exact discrete CRPS, NLL of the true bin, interpolated central
- * intervals), σ-GPT sample median over K joint samples (empirical CRPS and quantiles), when a left-to-right baseline
+ * intervals), the same densities made altitude-consistent ({@link AltitudeConsistentRates}) and, with a calibration,
+ * with conformal bands, σ-GPT sample median over K joint samples (empirical CRPS and quantiles), when a left-to-right baseline
  * model is given its sample median over K left-to-right samples (observed steps forced) and, for {@code forecast}
  * only, its density row (the mixture over the K sampled prefixes of the conditionals the samples were drawn from,
- * see {@link LeftToRightSampler}), and point baselines (CRPS equals the absolute error; no interval).
+ * see {@link LeftToRightSampler}), with a calibration the probabilistic altitude-difference baseline, and point
+ * baselines (CRPS equals the absolute error; no interval). How each row scores a step: {@link HiddenStepScoring}.
  */
 public final class Evaluator {
     public static final String DENSITY_ROW = "sigma-gpt density";
@@ -50,8 +55,6 @@ public final class Evaluator {
     private LeftToRightSampler leftToRight;
     private String leftToRightId;
     private static final long L2R_SALT = 0x2545F4914F6CDD1DL;
-    /** q05, q25, median, q75, q95: the levels of the scored bands. */
-    static final double[] BAND_LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
 
     /** Draw joint samples only for the first {@code n} windows (sampling costs far more than densities). */
     public Evaluator sampleWindows(int n) {
@@ -212,7 +215,8 @@ public final class Evaluator {
                                 consistent.shifts(densities.get(i)));
                     }
                     if (conformal != null) {
-                        scoreConformal(rows.get(CONFORMAL_ROW), batch.get(i), observed.get(i), densities.get(i)::at);
+                        scoreConformal(rows.get(CONFORMAL_ROW), batch.get(i), observed.get(i), densities.get(i)::at,
+                                conformal);
                     }
                     if (paths != null) {
                         scoreSamples(rows.get(sampleRow()), tok, batch.get(i), hidden.get(i), paths.get(i));
@@ -322,110 +326,6 @@ public final class Evaluator {
         String icao = t.flightId().length() >= 6 ? t.flightId().substring(0, 6) : t.flightId();
         return new ObservedWindow(icao, new GriddedFlight(t.flightId(), t.dataSource(), t.startMillis(), t.stepMillis(),
                 rates, alts, flags), last, seed);
-    }
-
-    /** The density of (step, channel) of one window. */
-    @FunctionalInterface
-    interface DensityAt {
-        CategoricalDensity at(int step, Channel channel);
-    }
-
-    private static void scoreDensity(Metrics m, EvalWindow w, boolean[] hidden, DensityAt d) {
-        m.window(w.truth().flightId());
-        for (int s = 0; s < hidden.length; s++) {
-            if (!hidden[s]) {
-                continue;
-            }
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            CategoricalDensity c = d.at(s, Channel.VERTICAL_RATE);
-            double p = c.probabilityOf(truth);
-            m.add(truth, c.median(), c.crps(truth), -Math.log(Math.max(p, 1e-300)),
-                    new double[] {c.quantile(0.25), c.quantile(0.75)}, new double[] {c.quantile(0.05), c.quantile(0.95)});
-        }
-    }
-
-    /**
-     * Each hidden step's density translated by {@code shift[step]}: its CRPS at y is the unshifted CRPS at y - shift,
-     * its quantiles move by the shift. No NLL: a translated bin distribution no longer sits on the bins.
-     */
-    private static void scoreShifted(Metrics m, EvalWindow w, boolean[] hidden, DensityAt d, double[] shift) {
-        m.window(w.truth().flightId());
-        for (int s = 0; s < hidden.length; s++) {
-            if (!hidden[s]) {
-                continue;
-            }
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            double[] q = d.at(s, Channel.VERTICAL_RATE).quantiles(BAND_LEVELS);
-            for (int k = 0; k < q.length; k++) {
-                q[k] += shift[s];
-            }
-            m.add(truth, q[2], d.at(s, Channel.VERTICAL_RATE).crps(truth - shift[s]), Double.NaN,
-                    new double[] {q[1], q[3]}, new double[] {q[0], q[4]});
-        }
-    }
-
-    /** The density row's median and CRPS, with the central bands corrected per bucket; no CRPS or NLL of its own. */
-    private void scoreConformal(Metrics m, EvalWindow w, ObservedWindow shown, DensityAt d) {
-        m.window(w.truth().flightId());
-        int[] buckets = ObservationBuckets.of(ProbabilisticAltitudeDifference.observedSteps(shown));
-        for (int s = 0; s < buckets.length; s++) {
-            if (buckets[s] < 0) {
-                continue;
-            }
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            double[] q = d.at(s, Channel.VERTICAL_RATE).quantiles(BAND_LEVELS);
-            m.add(truth, q[2], Double.NaN, Double.NaN, conformal.central50(buckets[s], q[1], q[3]),
-                    conformal.central90(buckets[s], q[0], q[4]));
-        }
-    }
-
-    /** A point forecast with a predictive distribution per hidden step: exact CRPS, bands from its quantiles. */
-    private static void scoreQuantileFunctions(Metrics m, EvalWindow w, boolean[] hidden, double[] points,
-            PiecewiseLinearQuantiles[] distributions) {
-        m.window(w.truth().flightId());
-        for (int s = 0; s < hidden.length; s++) {
-            if (!hidden[s]) {
-                continue;
-            }
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            PiecewiseLinearQuantiles q = distributions[s];
-            m.add(truth, points[s], q.crps(truth), Double.NaN, new double[] {q.quantile(0.25), q.quantile(0.75)},
-                    new double[] {q.quantile(0.05), q.quantile(0.95)});
-        }
-    }
-
-    private static void scoreSamples(Metrics m, Tokenizer tok, EvalWindow w, boolean[] hidden, SampleResult r) {
-        m.window(w.truth().flightId());
-        int k = r.tokens().length;
-        double[] values = new double[k];
-        double[] probs = new double[k];
-        Arrays.fill(probs, 1.0 / k);
-        for (int s = 0; s < hidden.length; s++) {
-            if (!hidden[s]) {
-                continue;
-            }
-            int pos = s * Channel.COUNT + Channel.VERTICAL_RATE.ordinal();
-            for (int p = 0; p < k; p++) {
-                values[p] = tok.decode((int) r.tokens()[p][pos]);
-            }
-            Arrays.sort(values);
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            m.add(truth, empiricalQuantile(values, 0.5), CategoricalDensity.crpsDiscrete(values, probs, truth), Double.NaN,
-                    new double[] {empiricalQuantile(values, 0.25), empiricalQuantile(values, 0.75)},
-                    new double[] {empiricalQuantile(values, 0.05), empiricalQuantile(values, 0.95)});
-        }
-    }
-
-    private static void scorePoint(Metrics m, EvalWindow w, boolean[] hidden, WindowForecast f) {
-        m.window(w.truth().flightId());
-        for (int s = 0; s < hidden.length; s++) {
-            if (!hidden[s]) {
-                continue;
-            }
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            double point = f.rate().estimate()[s];
-            m.add(truth, point, Math.abs(point - truth), Double.NaN, null, null);
-        }
     }
 
     /** Linear interpolation between order statistics (type 7) of sorted values. */
