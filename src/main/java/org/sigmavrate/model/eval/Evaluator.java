@@ -115,9 +115,9 @@ public final class Evaluator {
     }
 
     /**
-     * The σ-GPT rows that score every window with a point and a density of their own (compared with the baselines in
-     * {@link BaselineComparisons}); the conformal row has the density row's median and no CRPS, so only its
-     * coverage is of interest.
+     * The σ-GPT rows with a point and a distribution of their own (compared with the baselines in
+     * {@link BaselineComparisons} when they scored every window); the conformal row has the density row's median and
+     * no CRPS, so only its coverage is of interest.
      */
     public List<String> modelRows() {
         List<String> rows = new ArrayList<>();
@@ -125,6 +125,9 @@ public final class Evaluator {
             rows.add(DENSITY_ROW);
             if (consistent != null) {
                 rows.add(CONSISTENT_ROW);
+            }
+            if (samples > 0) {
+                rows.add(sampleRow());
             }
         }
         return rows;
