@@ -17,16 +17,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
-import org.sigmavrate.ingest.FlightReaders;
-import org.sigmavrate.ingest.UnreadableFileException;
+import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 import org.sigmavrate.model.baseline.LinearInterpolationForecaster;
 import org.sigmavrate.model.baseline.PersistenceForecaster;
+import org.sigmavrate.model.calibration.Calibration;
+import org.sigmavrate.model.eval.BaselineComparisons;
 import org.sigmavrate.model.eval.EvalWindow;
 import org.sigmavrate.model.eval.EvalWindows;
 import org.sigmavrate.model.eval.Evaluator;
+import org.sigmavrate.model.eval.FlightBootstrap;
 import org.sigmavrate.model.eval.Metrics;
 import org.sigmavrate.model.eval.Protocol;
 import org.sigmavrate.model.sampling.LeftToRightSampler;
@@ -81,6 +83,25 @@ public class EvaluateCommand implements Callable<Integer> {
                     + "hidden ones (the service's forecaster.max-known-positions); 0: all (default: ${DEFAULT-VALUE})")
     int maxKnown;
 
+    @Option(names = "--bootstrap", defaultValue = "2000",
+            description = "bootstrap replicates (flights resampled with replacement, seeded by --seed) of the 95% "
+                    + "intervals of the ratios against the baselines and of the coverages (default: ${DEFAULT-VALUE})")
+    int bootstrapReplicates;
+
+    @Option(names = "--consistency-band", defaultValue = "90",
+            description = "the central band (50 or 90, percent) whose width shares out the altitude-consistent row's "
+                    + "correction over a span's hidden steps (default: ${DEFAULT-VALUE})")
+    int consistencyBand;
+
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = {"calibration written by `calibrate` on validation flights: adds the probabilistic",
+                    "altitude-difference baseline and the σ-GPT density with conformal bands; default: calibration.json",
+                    "in the model folder, when there is one"})
+    Path calibrationFile;
+
+    @Option(names = "--no-calibration", description = "ignore the model folder's calibration.json")
+    boolean noCalibration;
+
     @Option(names = "--no-model", description = "baselines only")
     boolean noModel;
 
@@ -102,48 +123,32 @@ public class EvaluateCommand implements Callable<Integer> {
             System.err.println("evaluate: --max-known must be >= 0 (0: all observed positions)");
             return 2;
         }
-        List<Protocol> chosen = new ArrayList<>();
+        AltitudeConsistentRates.Band band;
         try {
-            for (String p : protocols) {
-                if (p.trim().equalsIgnoreCase("all")) {
-                    chosen.addAll(List.of(Protocol.values()));
-                } else {
-                    chosen.add(Protocol.parse(p));
-                }
-            }
+            band = AltitudeConsistentRates.Band.ofPercent(consistencyBand);
+        } catch (IllegalArgumentException e) {
+            System.err.println("evaluate: --consistency-band: " + e.getMessage());
+            return 2;
+        }
+        if (bootstrapReplicates < 1) {
+            System.err.println("evaluate: --bootstrap must be >= 1");
+            return 2;
+        }
+        List<Protocol> chosen;
+        try {
+            chosen = EvalInputs.protocols(protocols);
         } catch (IllegalArgumentException e) {
             System.err.println("evaluate: " + e.getMessage());
             return 2;
         }
         Spec spec = SpecLoader.bundled();
-        List<Path> files;
-        try {
-            files = FlightReaders.expand(inputs, System.err);
-        } catch (UnreadableFileException e) {
-            System.err.println("evaluate: " + e.getMessage());
+        EvalInputs.Loaded input = EvalInputs.load("evaluate", inputs, spec, maxWindows);
+        if (input == null) {
             return 2;
         }
-        if (files.isEmpty()) {
-            System.err.println("evaluate: no supported flight files in " + inputs + " (supported: "
-                    + FlightReaders.supportedFormats() + ")");
-            return 2;
-        }
-        EvalWindows.Loaded loaded = new EvalWindows(spec).load(files, System.err);
-        for (String problem : loaded.problems()) {
-            System.err.println("evaluate: " + problem);
-        }
-        List<EvalWindow> windows = loaded.windows();
-        if (windows.isEmpty()) {
-            System.err.printf("evaluate: no evaluation window in %d file(s): %d flight(s), none with %d consecutive "
-                    + "grid steps (%d s) that all have a vertical rate%n", files.size(), loaded.flights(),
-                    spec.grid().windowSteps(), spec.grid().windowSteps() * spec.grid().stepMillis() / 1000);
-            return 2;
-        }
-        if (maxWindows > 0 && windows.size() > maxWindows) {
-            windows = windows.subList(0, maxWindows);
-        }
-        System.err.printf("evaluate: %d files, %d flights (%d too short for a window), %d windows%n", files.size(),
-                loaded.flights(), loaded.shortFlights(), windows.size());
+        List<Path> files = input.files();
+        EvalWindows.Loaded loaded = input.read();
+        List<EvalWindow> windows = input.windows();
         SigmaGptSession session = null;
         SigmaGptSession baselineSession = null;
         try {
@@ -171,20 +176,29 @@ public class EvaluateCommand implements Callable<Integer> {
                 l2rInfo.put("evaluated", false);
                 l2rInfo.put("reason", "--no-model");
             }
+            Map<String, Object> calibrationInfo = new LinkedHashMap<>();
+            Calibration calibration = calibration(session == null ? null : session.directory(), model, calibrationInfo);
             List<WindowForecaster> baselines = List.of(new LinearInterpolationForecaster(),
                     new AltitudeDifferenceForecaster(), new PersistenceForecaster());
             Evaluator evaluator = new Evaluator(model, noModel ? 0 : samples, baselines, seed, batchWindows)
                     .sampleWindows(sampleWindows)
+                    .altitudeConsistent(new AltitudeConsistentRates(band))
+                    .calibration(calibration)
                     .leftToRight(l2r, l2r == null ? null : baselineSession.modelId());
+            FlightBootstrap bootstrap = new FlightBootstrap(bootstrapReplicates, seed);
             Map<String, Object> byProtocol = new LinkedHashMap<>();
-            List<Evaluator.ProtocolResult> results = new ArrayList<>();
+            List<Scored> results = new ArrayList<>();
             for (Protocol p : chosen) {
                 Evaluator.ProtocolResult r = evaluator.run(p, windows, System.err);
-                results.add(r);
+                Scored scored = new Scored(r, BaselineComparisons.ratios(r.rows(), evaluator.modelRows(),
+                        evaluator.pointBaselineRows(), evaluator.probabilisticBaselineRow(), bootstrap), BaselineComparisons.coverages(r.rows(), bootstrap));
+                results.add(scored);
                 Map<String, Object> rows = new LinkedHashMap<>();
                 r.rows().forEach((name, m) -> rows.put(name, m.toMap()));
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("rows", rows);
+                entry.put("ratios", scored.ratiosToJson());
+                entry.put("coverage_intervals", scored.coveragesToJson());
                 if (!Double.isNaN(r.stepsPerSample())) {
                     entry.put("burst_steps_per_sample", r.stepsPerSample());
                     entry.put("forward_evaluations_per_sample", r.callsPerSample());
@@ -211,8 +225,16 @@ public class EvaluateCommand implements Callable<Integer> {
             json.put("seed", seed);
             json.put("max_known_positions", maxKnown);
             json.put("samples", samples);
+            json.put("altitude_consistent_band", band.percent());
             json.put("metric_channel", "vertical_rate (ft/min), hidden steps only");
+            Map<String, Object> intervals = new LinkedHashMap<>();
+            intervals.put("method", "percentile bootstrap over flights: flights drawn with replacement, ratio of the "
+                    + "sums over the drawn flights' hidden steps recomputed per replicate; 95% = 2.5th..97.5th percentile");
+            intervals.put("replicates", bootstrapReplicates);
+            intervals.put("seed", seed);
+            json.put("intervals", intervals);
             json.put("left_to_right_baseline", l2rInfo);
+            json.put("calibration", calibrationInfo);
             json.put("protocols", byProtocol);
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
@@ -223,6 +245,9 @@ public class EvaluateCommand implements Callable<Integer> {
         } catch (ModelLoadException e) {
             System.err.println("evaluate: " + e.getMessage());
             return 1;
+        } catch (UnusableCalibrationException e) {
+            System.err.println("evaluate: " + e.getMessage());
+            return 2;
         } catch (IOException e) {
             System.err.println("evaluate: cannot write " + out + ": " + e.getMessage());
             return 1;
@@ -234,6 +259,52 @@ public class EvaluateCommand implements Callable<Integer> {
                 baselineSession.close();
             }
         }
+    }
+
+    /** A calibration file that was asked for and cannot be used. */
+    private static final class UnusableCalibrationException extends RuntimeException {
+        UnusableCalibrationException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The calibration to score with: {@code --calibration}, else the model folder's calibration.json when there is
+     * one; null when none (or {@code --no-calibration}). Band corrections fitted for another model are dropped with a
+     * warning; the residual quantiles do not depend on the model and are kept.
+     */
+    private Calibration calibration(Path modelDir, SigmaGptForecaster model, Map<String, Object> info) {
+        Path file = calibrationFile;
+        if (file == null && !noCalibration && modelDir != null && Files.isRegularFile(modelDir.resolve(Calibration.FILE_NAME))) {
+            file = modelDir.resolve(Calibration.FILE_NAME);
+        }
+        info.put("file", file == null ? null : file.toString());
+        if (file == null) {
+            info.put("reason", noCalibration ? "--no-calibration" : "no --calibration and no " + Calibration.FILE_NAME
+                    + " in the model folder");
+            System.err.println("evaluate: no calibration: no probabilistic baseline or conformal rows");
+            return null;
+        }
+        Calibration c;
+        try {
+            c = Calibration.read(file);
+        } catch (IOException e) {
+            throw new UnusableCalibrationException("cannot read the calibration " + file + ": " + e.getMessage());
+        }
+        info.put("model_id", c.modelId());
+        info.put("max_known_positions", c.maxKnown());
+        info.put("fitted_on", c.fittedOn());
+        if (c.conformal() != null && model != null && !model.modelId().equals(c.modelId())) {
+            System.err.printf("evaluate: warning: the calibration's band corrections were fitted for %s, not %s; "
+                    + "no conformal row%n", c.modelId(), model.modelId());
+            info.put("conformal_dropped", "fitted for model " + c.modelId());
+            c = new Calibration(c.modelId(), c.specSha256(), c.maxKnown(), c.fittedOn(), c.residuals(), null);
+        } else if (c.conformal() != null && model != null && c.maxKnown() != maxKnown) {
+            System.err.printf("evaluate: warning: the calibration's band corrections were fitted with --max-known %d, "
+                    + "this run uses %d%n", c.maxKnown(), maxKnown);
+        }
+        System.err.println("evaluate: calibration " + file + " (fitted on " + c.fittedOn().get("inputs") + ")");
+        return c;
     }
 
     /**
@@ -305,14 +376,42 @@ public class EvaluateCommand implements Callable<Integer> {
         return Double.isNaN(v) ? null : v;
     }
 
-    static void print(PrintStream o, List<Evaluator.ProtocolResult> results) {
-        o.printf(Locale.ROOT, "%-10s %-38s %7s %8s %8s %8s %8s %6s %6s%n", "protocol", "row", "windows", "MAE",
+    /** One protocol's rows with their comparisons against the baselines. */
+    record Scored(Evaluator.ProtocolResult result, List<BaselineComparisons.Ratio> ratios,
+            List<BaselineComparisons.Coverage> coverages) {
+        List<Map<String, Object>> ratiosToJson() {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (BaselineComparisons.Ratio r : ratios) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("row", r.row());
+                m.put("metric", r.metric());
+                m.put("baseline", r.baseline());
+                m.putAll(BaselineComparisons.toMap(r.interval()));
+                out.add(m);
+            }
+            return out;
+        }
+
+        Map<String, Object> coveragesToJson() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (BaselineComparisons.Coverage c : coverages) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> row = (Map<String, Object>) out.computeIfAbsent(c.row(), k -> new LinkedHashMap<>());
+                row.put(c.level() == 0.5 ? "coverage_50" : "coverage_90", BaselineComparisons.toMap(c.interval()));
+            }
+            return out;
+        }
+    }
+
+    static void print(PrintStream o, List<Scored> scored) {
+        o.printf(Locale.ROOT, "%-10s %-44s %7s %8s %8s %8s %8s %6s %6s%n", "protocol", "row", "windows", "MAE",
                 "RMSE", "CRPS", "NLL", "cov50", "cov90");
-        for (Evaluator.ProtocolResult r : results) {
+        for (Scored sc : scored) {
+            Evaluator.ProtocolResult r = sc.result();
             for (Map.Entry<String, Metrics> e : r.rows().entrySet()) {
                 Metrics m = e.getValue();
-                o.printf(Locale.ROOT, "%-10s %-38s %7d %8.1f %8.1f %8.1f %8s %6s %6s%n", r.protocol().label(), e.getKey(),
-                        m.windows(), m.mae(), m.rmse(), m.crps(), fmt(m.nll(), "%.3f"), fmt(m.coverage50(), "%.3f"),
+                o.printf(Locale.ROOT, "%-10s %-44s %7d %8.1f %8.1f %8s %8s %6s %6s%n", r.protocol().label(), e.getKey(),
+                        m.windows(), m.mae(), m.rmse(), fmt(m.crps(), "%.1f"), fmt(m.nll(), "%.3f"), fmt(m.coverage50(), "%.3f"),
                         fmt(m.coverage90(), "%.3f"));
             }
             if (!Double.isNaN(r.stepsPerSample())) {
@@ -324,6 +423,21 @@ public class EvaluateCommand implements Callable<Integer> {
                 o.printf(Locale.ROOT, "%-10s l2r baseline %s: %d windows, %.1f sampled positions per path, %d batched "
                         + "forward calls, %.1f s%n", r.protocol().label(), e.modelId(), e.windows(), e.positionsPerPath(),
                         e.forwardCalls(), e.seconds());
+            }
+        }
+        o.println();
+        o.println("ratios to the baselines and coverages, with 95% intervals over flights (bootstrap):");
+        for (Scored sc : scored) {
+            String label = sc.result().protocol().label();
+            for (BaselineComparisons.Ratio r : sc.ratios()) {
+                FlightBootstrap.Interval i = r.interval();
+                o.printf(Locale.ROOT, "%-10s %-44s %4s / %-44s %6.3f [%.3f, %.3f]%n", label, r.row(),
+                        r.metric().toUpperCase(Locale.ROOT), r.baseline(), i.estimate(), i.low(), i.high());
+            }
+            for (BaselineComparisons.Coverage c : sc.coverages()) {
+                FlightBootstrap.Interval i = c.interval();
+                o.printf(Locale.ROOT, "%-10s %-44s %-6s %-44s %6.3f [%.3f, %.3f]%n", label, c.row(),
+                        c.level() == 0.5 ? "cov50" : "cov90", "", i.estimate(), i.low(), i.high());
             }
         }
     }

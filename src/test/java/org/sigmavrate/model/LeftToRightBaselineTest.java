@@ -205,8 +205,12 @@ class LeftToRightBaselineTest {
         assertFalse(none.out().contains("l2r-baseline"), none.out());
     }
 
-    /** One flight of 140 steps of 10 s, every step with a rate and an altitude: two evaluation windows. */
     private Path flightFile() throws IOException {
+        return flightFile(dir);
+    }
+
+    /** One flight of 140 steps of 10 s, every step with a rate and an altitude: two evaluation windows. */
+    static Path flightFile(Path dir) throws IOException {
         Path f = dir.resolve("flight.csv");
         StringBuilder b = new StringBuilder(
                 "flight_id,timestamp,latitude,longitude,altitude_ft,vertical_rate_fpm,groundspeed_kt,track_deg\n");

@@ -1,8 +1,14 @@
 package org.sigmavrate.model.eval;
 
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreConformal;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreDensity;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scorePoint;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreQuantileFunctions;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreSamples;
+import static org.sigmavrate.model.eval.HiddenStepScoring.scoreShifted;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +19,12 @@ import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GriddedFlight;
 import org.sigmavrate.domain.token.Tokenizer;
+import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.WindowDensity;
-import org.sigmavrate.model.density.CategoricalDensity;
+import org.sigmavrate.model.baseline.ProbabilisticAltitudeDifference;
+import org.sigmavrate.model.calibration.Calibration;
+import org.sigmavrate.model.calibration.ConformalBands;
 import org.sigmavrate.model.sampling.LeftToRightSampler;
 import org.sigmavrate.model.sampling.SampleResult;
 import org.sigmavrate.model.sampling.SampleTask;
@@ -23,19 +32,26 @@ import org.sigmavrate.model.sampling.SampleTask;
 /**
  * Runs the evaluation rows over windows under one protocol. Metrics are on the vertical rate of hidden steps.
  * Rows: σ-GPT densities (median point estimate, exact discrete CRPS, NLL of the true bin, interpolated central
- * intervals), σ-GPT sample median over K joint samples (empirical CRPS and quantiles), when a left-to-right baseline
+ * intervals), the same densities made altitude-consistent ({@link AltitudeConsistentRates}) and, with a calibration,
+ * with conformal bands, σ-GPT sample median over K joint samples (empirical CRPS and quantiles), when a left-to-right baseline
  * model is given its sample median over K left-to-right samples (observed steps forced) and, for {@code forecast}
  * only, its density row (the mixture over the K sampled prefixes of the conditionals the samples were drawn from,
- * see {@link LeftToRightSampler}), and point baselines (CRPS equals the absolute error; no interval).
+ * see {@link LeftToRightSampler}), with a calibration the probabilistic altitude-difference baseline, and point
+ * baselines (CRPS equals the absolute error; no interval). How each row scores a step: {@link HiddenStepScoring}.
  */
 public final class Evaluator {
     public static final String DENSITY_ROW = "sigma-gpt density";
+    public static final String CONSISTENT_ROW = "sigma-gpt altitude-consistent";
+    public static final String CONFORMAL_ROW = "sigma-gpt density (conformal)";
     private final SigmaGptForecaster model;
     private final int samples;
     private final List<WindowForecaster> baselines;
     private final long seed;
     private final int batchWindows;
     private int sampleWindows = Integer.MAX_VALUE;
+    private AltitudeConsistentRates consistent;
+    private ProbabilisticAltitudeDifference probabilistic;
+    private ConformalBands conformal;
     private LeftToRightSampler leftToRight;
     private String leftToRightId;
     private static final long L2R_SALT = 0x2545F4914F6CDD1DL;
@@ -43,6 +59,22 @@ public final class Evaluator {
     /** Draw joint samples only for the first {@code n} windows (sampling costs far more than densities). */
     public Evaluator sampleWindows(int n) {
         this.sampleWindows = n <= 0 ? Integer.MAX_VALUE : n;
+        return this;
+    }
+
+    /** Adds the altitude-consistent row: the density row shifted to agree with the observed altitudes. */
+    public Evaluator altitudeConsistent(AltitudeConsistentRates rates) {
+        this.consistent = rates;
+        return this;
+    }
+
+    /**
+     * Adds the rows a calibration file gives: the probabilistic altitude-difference baseline (from its residual
+     * quantiles) and, when it has band corrections and there is a model, the σ-GPT density with conformal bands.
+     */
+    public Evaluator calibration(Calibration calibration) {
+        this.probabilistic = calibration == null ? null : new ProbabilisticAltitudeDifference(calibration.residuals());
+        this.conformal = calibration == null ? null : calibration.conformal();
         return this;
     }
 
@@ -82,6 +114,34 @@ public final class Evaluator {
             double seconds) {
     }
 
+    /**
+     * The σ-GPT rows with a point and a distribution of their own (compared with the baselines in
+     * {@link BaselineComparisons} when they scored every window); the conformal row has the density row's median and
+     * no CRPS, so only its coverage is of interest.
+     */
+    public List<String> modelRows() {
+        List<String> rows = new ArrayList<>();
+        if (model != null) {
+            rows.add(DENSITY_ROW);
+            if (consistent != null) {
+                rows.add(CONSISTENT_ROW);
+            }
+            if (samples > 0) {
+                rows.add(sampleRow());
+            }
+        }
+        return rows;
+    }
+
+    /** The probabilistic baseline's row, null when there is none. */
+    public String probabilisticBaselineRow() {
+        return probabilistic == null ? null : ProbabilisticAltitudeDifference.ID;
+    }
+
+    public List<String> pointBaselineRows() {
+        return baselines.stream().map(WindowForecaster::modelId).toList();
+    }
+
     public String sampleRow() {
         return "sigma-gpt sample median (K=" + samples + ")";
     }
@@ -103,6 +163,12 @@ public final class Evaluator {
         Map<String, Metrics> rows = new LinkedHashMap<>();
         if (model != null) {
             rows.put(DENSITY_ROW, new Metrics());
+            if (consistent != null) {
+                rows.put(CONSISTENT_ROW, new Metrics());
+            }
+            if (conformal != null) {
+                rows.put(CONFORMAL_ROW, new Metrics());
+            }
             if (samples > 0) {
                 rows.put(sampleRow(), new Metrics());
             }
@@ -114,6 +180,9 @@ public final class Evaluator {
         }
         if (l2r) {
             rows.put(leftToRightSampleRow(), new Metrics());
+        }
+        if (probabilistic != null) {
+            rows.put(ProbabilisticAltitudeDifference.ID, new Metrics());
         }
         for (WindowForecaster b : baselines) {
             rows.put(b.modelId(), new Metrics());
@@ -128,17 +197,9 @@ public final class Evaluator {
         long sampled = 0;
         for (int from = 0; from < windows.size(); from += batchWindows) {
             List<EvalWindow> batch = windows.subList(from, Math.min(windows.size(), from + batchWindows));
-            List<ObservedWindow> observed = new ArrayList<>();
-            List<boolean[]> hidden = new ArrayList<>();
-            for (EvalWindow w : batch) {
-                boolean[] obs = protocol.observedSteps(w.truth().steps(), windowSeed(protocol, w));
-                observed.add(observe(w, obs, windowSeed(protocol, w)));
-                boolean[] h = new boolean[obs.length];
-                for (int s = 0; s < obs.length; s++) {
-                    h[s] = !obs[s];
-                }
-                hidden.add(h);
-            }
+            Shown shown = Shown.of(seed, protocol, batch);
+            List<ObservedWindow> observed = shown.observed();
+            List<boolean[]> hidden = shown.hidden();
             if (model != null) {
                 List<WindowDensity> densities = model.densities(observed);
                 List<SampleResult> paths = null;
@@ -152,6 +213,14 @@ public final class Evaluator {
                 Tokenizer tok = model.session().spec().tokenizer();
                 for (int i = 0; i < batch.size(); i++) {
                     scoreDensity(rows.get(DENSITY_ROW), batch.get(i), hidden.get(i), densities.get(i)::at);
+                    if (consistent != null) {
+                        scoreShifted(rows.get(CONSISTENT_ROW), batch.get(i), hidden.get(i), densities.get(i)::at,
+                                consistent.shifts(densities.get(i)));
+                    }
+                    if (conformal != null) {
+                        scoreConformal(rows.get(CONFORMAL_ROW), batch.get(i), observed.get(i), densities.get(i)::at,
+                                conformal);
+                    }
                     if (paths != null) {
                         scoreSamples(rows.get(sampleRow()), tok, batch.get(i), hidden.get(i), paths.get(i));
                         stepSum += paths.get(i).meanStepsPerPath();
@@ -180,6 +249,12 @@ public final class Evaluator {
                 }
                 l2rCalls += drawn.isEmpty() ? 0 : drawn.get(0).batchForwardCalls();
             }
+            if (probabilistic != null) {
+                for (int i = 0; i < batch.size(); i++) {
+                    scoreQuantileFunctions(rows.get(ProbabilisticAltitudeDifference.ID), batch.get(i), hidden.get(i),
+                            probabilistic.points(observed.get(i)), probabilistic.distributions(observed.get(i)));
+                }
+            }
             for (WindowForecaster b : baselines) {
                 List<WindowForecast> f = b.forecast(observed);
                 for (int i = 0; i < batch.size(); i++) {
@@ -201,9 +276,33 @@ public final class Evaluator {
     }
 
     long windowSeed(Protocol protocol, EvalWindow w) {
+        return windowSeed(seed, protocol, w);
+    }
+
+    /** The seed of a window's random choices under a protocol (observed steps, order of the known positions). */
+    static long windowSeed(long seed, Protocol protocol, EvalWindow w) {
         long h = seed * 0x9E3779B97F4A7C15L + w.index() * 0xBF58476D1CE4E5B9L + protocol.ordinal() * 0x94D049BB133111EBL;
         h ^= h >>> 31;
         return h;
+    }
+
+    /** A batch of windows as shown under a protocol: what the forecasters see, and which steps are hidden. */
+    record Shown(List<ObservedWindow> observed, List<boolean[]> hidden) {
+        static Shown of(long seed, Protocol protocol, List<EvalWindow> batch) {
+            List<ObservedWindow> observed = new ArrayList<>();
+            List<boolean[]> hidden = new ArrayList<>();
+            for (EvalWindow w : batch) {
+                long windowSeed = windowSeed(seed, protocol, w);
+                boolean[] obs = protocol.observedSteps(w.truth().steps(), windowSeed);
+                observed.add(observe(w, obs, windowSeed));
+                boolean[] h = new boolean[obs.length];
+                for (int s = 0; s < obs.length; s++) {
+                    h[s] = !obs[s];
+                }
+                hidden.add(h);
+            }
+            return new Shown(observed, hidden);
+        }
     }
 
     /** {@link #observe} for the bench command. */
@@ -230,60 +329,6 @@ public final class Evaluator {
         String icao = t.flightId().length() >= 6 ? t.flightId().substring(0, 6) : t.flightId();
         return new ObservedWindow(icao, new GriddedFlight(t.flightId(), t.dataSource(), t.startMillis(), t.stepMillis(),
                 rates, alts, flags), last, seed);
-    }
-
-    /** The density of (step, channel) of one window. */
-    @FunctionalInterface
-    interface DensityAt {
-        CategoricalDensity at(int step, Channel channel);
-    }
-
-    private static void scoreDensity(Metrics m, EvalWindow w, boolean[] hidden, DensityAt d) {
-        m.window();
-        for (int s = 0; s < hidden.length; s++) {
-            if (!hidden[s]) {
-                continue;
-            }
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            CategoricalDensity c = d.at(s, Channel.VERTICAL_RATE);
-            double p = c.probabilityOf(truth);
-            m.add(truth, c.median(), c.crps(truth), -Math.log(Math.max(p, 1e-300)),
-                    new double[] {c.quantile(0.25), c.quantile(0.75)}, new double[] {c.quantile(0.05), c.quantile(0.95)});
-        }
-    }
-
-    private static void scoreSamples(Metrics m, Tokenizer tok, EvalWindow w, boolean[] hidden, SampleResult r) {
-        m.window();
-        int k = r.tokens().length;
-        double[] values = new double[k];
-        double[] probs = new double[k];
-        Arrays.fill(probs, 1.0 / k);
-        for (int s = 0; s < hidden.length; s++) {
-            if (!hidden[s]) {
-                continue;
-            }
-            int pos = s * Channel.COUNT + Channel.VERTICAL_RATE.ordinal();
-            for (int p = 0; p < k; p++) {
-                values[p] = tok.decode((int) r.tokens()[p][pos]);
-            }
-            Arrays.sort(values);
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            m.add(truth, empiricalQuantile(values, 0.5), CategoricalDensity.crpsDiscrete(values, probs, truth), Double.NaN,
-                    new double[] {empiricalQuantile(values, 0.25), empiricalQuantile(values, 0.75)},
-                    new double[] {empiricalQuantile(values, 0.05), empiricalQuantile(values, 0.95)});
-        }
-    }
-
-    private static void scorePoint(Metrics m, EvalWindow w, boolean[] hidden, WindowForecast f) {
-        m.window();
-        for (int s = 0; s < hidden.length; s++) {
-            if (!hidden[s]) {
-                continue;
-            }
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            double point = f.rate().estimate()[s];
-            m.add(truth, point, Math.abs(point - truth), Double.NaN, null, null);
-        }
     }
 
     /** Linear interpolation between order statistics (type 7) of sorted values. */

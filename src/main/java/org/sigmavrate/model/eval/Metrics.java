@@ -1,61 +1,119 @@
 package org.sigmavrate.model.eval;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Running metrics of one row on one protocol, over hidden steps. */
+/**
+ * Running metrics of one row on one protocol, over hidden steps. The sums are also kept per flight, so that
+ * intervals can resample flights (the windows of one flight are not independent of each other).
+ */
 public final class Metrics {
-    private long steps;
     private long windows;
-    private double absSum;
+    private final Sums total = new Sums();
+    private final Map<String, Sums> byFlight = new LinkedHashMap<>();
+    private Sums flight = new Sums();
     private double sqSum;
-    private double crpsSum;
     private double nllSum;
     private long nllCount;
-    private long in50;
-    private long in90;
-    private long coverageCount;
+    private double width50Sum;
+    private double width90Sum;
 
-    public void window() {
+    /** Sums over hidden steps (of a whole row, or of one flight). */
+    public static final class Sums {
+        private long steps;
+        private double absError;
+        private double crps;
+        private long withBands;
+        private long in50;
+        private long in90;
+
+        public long steps() {
+            return steps;
+        }
+
+        public double absError() {
+            return absError;
+        }
+
+        public double crps() {
+            return crps;
+        }
+
+        /** Steps whose row gave central intervals (the denominator of the coverages). */
+        public long withBands() {
+            return withBands;
+        }
+
+        public long in50() {
+            return in50;
+        }
+
+        public long in90() {
+            return in90;
+        }
+
+        private void add(double absErr, double crpsValue, int bands, int inside50, int inside90) {
+            steps++;
+            absError += absErr;
+            crps += crpsValue;
+            withBands += bands;
+            in50 += inside50;
+            in90 += inside90;
+        }
+    }
+
+    /** Starts a window of {@code flightId}: the steps added until the next call count for that flight. */
+    public void window(String flightId) {
         windows++;
+        flight = byFlight.computeIfAbsent(flightId, id -> new Sums());
     }
 
     /** One hidden step: truth, point estimate, CRPS; NaN NLL or null interval when the row has none. */
     public void add(double truth, double point, double crps, double nll, double[] central50, double[] central90) {
-        steps++;
         double e = point - truth;
-        absSum += Math.abs(e);
         sqSum += e * e;
-        crpsSum += crps;
         if (!Double.isNaN(nll)) {
             nllSum += nll;
             nllCount++;
         }
+        int bands = 0;
+        int in50 = 0;
+        int in90 = 0;
         if (central50 != null && central90 != null) {
-            coverageCount++;
-            in50 += truth >= central50[0] && truth <= central50[1] ? 1 : 0;
-            in90 += truth >= central90[0] && truth <= central90[1] ? 1 : 0;
+            bands = 1;
+            in50 = truth >= central50[0] && truth <= central50[1] ? 1 : 0;
+            in90 = truth >= central90[0] && truth <= central90[1] ? 1 : 0;
+            width50Sum += central50[1] - central50[0];
+            width90Sum += central90[1] - central90[0];
         }
+        total.add(Math.abs(e), crps, bands, in50, in90);
+        flight.add(Math.abs(e), crps, bands, in50, in90);
     }
 
     public long steps() {
-        return steps;
+        return total.steps;
     }
 
     public long windows() {
         return windows;
     }
 
+    /** Per flight id, in the order first scored. */
+    public Map<String, Sums> byFlight() {
+        return Collections.unmodifiableMap(byFlight);
+    }
+
     public double mae() {
-        return steps == 0 ? Double.NaN : absSum / steps;
+        return total.steps == 0 ? Double.NaN : total.absError / total.steps;
     }
 
     public double rmse() {
-        return steps == 0 ? Double.NaN : Math.sqrt(sqSum / steps);
+        return total.steps == 0 ? Double.NaN : Math.sqrt(sqSum / total.steps);
     }
 
     public double crps() {
-        return steps == 0 ? Double.NaN : crpsSum / steps;
+        return total.steps == 0 || Double.isNaN(total.crps) ? Double.NaN : total.crps / total.steps;
     }
 
     public double nll() {
@@ -63,24 +121,36 @@ public final class Metrics {
     }
 
     public double coverage50() {
-        return coverageCount == 0 ? Double.NaN : in50 / (double) coverageCount;
+        return total.withBands == 0 ? Double.NaN : total.in50 / (double) total.withBands;
     }
 
     public double coverage90() {
-        return coverageCount == 0 ? Double.NaN : in90 / (double) coverageCount;
+        return total.withBands == 0 ? Double.NaN : total.in90 / (double) total.withBands;
+    }
+
+    /** Mean width of the central 50% interval (ft/min). */
+    public double width50() {
+        return total.withBands == 0 ? Double.NaN : width50Sum / total.withBands;
+    }
+
+    public double width90() {
+        return total.withBands == 0 ? Double.NaN : width90Sum / total.withBands;
     }
 
     /** For metrics.json: NaN becomes null. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("windows", windows);
-        m.put("hidden_steps", steps);
+        m.put("flights", byFlight.size());
+        m.put("hidden_steps", total.steps);
         m.put("mae_fpm", num(mae()));
         m.put("rmse_fpm", num(rmse()));
         m.put("crps_fpm", num(crps()));
         m.put("nll_per_hidden_step", num(nll()));
         m.put("coverage_50", num(coverage50()));
         m.put("coverage_90", num(coverage90()));
+        m.put("width_50_fpm", num(width50()));
+        m.put("width_90_fpm", num(width90()));
         return m;
     }
 

@@ -1,0 +1,132 @@
+package org.sigmavrate.app;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.model.ForecastSettings;
+import org.sigmavrate.model.SigmaGptForecaster;
+import org.sigmavrate.model.calibration.Calibration;
+import org.sigmavrate.model.calibration.ObservationBuckets;
+import org.sigmavrate.model.eval.CalibrationFitter;
+import org.sigmavrate.model.eval.Protocol;
+import org.sigmavrate.model.onnx.ModelLoadException;
+import org.sigmavrate.model.onnx.SigmaGptSession;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = {"Fits, on VALIDATION flights (the dataset's val_flights.csv), what evaluate reads with",
+                "--calibration: the altitude-difference baseline's residual quantiles and the σ-GPT's conformal band",
+                "corrections, per kind of hidden step (between observations / beyond them) and distance to the nearest",
+                "observation, over the evaluation windows shown under each protocol. Definitions: docs/INFERENCE.md."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:written", "1:the model could not be run or the file not written",
+                "2:bad arguments or no usable input"})
+public class CalibrateCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH",
+            description = "validation flights: files or folders of any supported format")
+    List<Path> inputs;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "calibration JSON to write (default: calibration.json in the model folder, which evaluate "
+                    + "then reads by default)")
+    Path out;
+
+    @Option(names = "--protocol", defaultValue = "all", split = ",",
+            description = "protocols whose hidden steps are pooled (default: ${DEFAULT-VALUE})")
+    List<String> protocols;
+
+    @Option(names = "--seed", defaultValue = "20240415", description = "seed of the observed steps, as evaluate's (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--max-known", defaultValue = "32", description = "as evaluate's --max-known (default: ${DEFAULT-VALUE})")
+    int maxKnown;
+
+    @Option(names = "--max-windows", defaultValue = "0", description = "fit on the first N windows only (0: all)")
+    int maxWindows;
+
+    @Option(names = "--batch-windows", defaultValue = "8", description = "windows per batched model call (default: ${DEFAULT-VALUE})")
+    int batchWindows;
+
+    @Option(names = "--no-model", description = "fit the baseline's residual quantiles only (needs --out)")
+    boolean noModel;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() {
+        if (maxKnown < 0) {
+            System.err.println("calibrate: --max-known must be >= 0 (0: all observed positions)");
+            return 2;
+        }
+        if (noModel && out == null) {
+            System.err.println("calibrate: --no-model needs --out (there is no model folder to write into)");
+            return 2;
+        }
+        List<Protocol> chosen;
+        try {
+            chosen = EvalInputs.protocols(protocols);
+        } catch (IllegalArgumentException e) {
+            System.err.println("calibrate: " + e.getMessage());
+            return 2;
+        }
+        Spec spec = SpecLoader.bundled();
+        EvalInputs.Loaded input = EvalInputs.load("calibrate", inputs, spec, maxWindows);
+        if (input == null) {
+            return 2;
+        }
+        SigmaGptSession session = null;
+        try {
+            SigmaGptForecaster model = null;
+            Path target = out;
+            if (!noModel) {
+                session = modelOptions.open();
+                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(0).withMaxKnown(maxKnown));
+                target = out != null ? out : session.directory().resolve(Calibration.FILE_NAME);
+            }
+            Map<String, Object> from = new LinkedHashMap<>();
+            from.put("inputs", inputs.stream().map(Path::toString).toList());
+            Calibration calibration = new CalibrationFitter(model, seed, batchWindows)
+                    .fit(input.windows(), chosen, from, System.err);
+            calibration.write(target);
+            summary(calibration);
+            System.err.println("calibrate: wrote " + target);
+            return 0;
+        } catch (ModelLoadException e) {
+            System.err.println("calibrate: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("calibrate: cannot write " + out + ": " + e.getMessage());
+            return 1;
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    private static void summary(Calibration c) {
+        System.out.printf("%-14s %8s %9s %9s %9s %9s%n", "bucket", "steps", "res q05", "res q95", "widen50", "widen90");
+        for (int b = 0; b < ObservationBuckets.count(); b++) {
+            double[] q = c.residuals().quantiles()[b];
+            System.out.printf(Locale.ROOT, "%-14s %8d %9s %9s %9s %9s%n", ObservationBuckets.label(b),
+                    c.residuals().counts()[b], q == null ? "-" : fmt(q[5]), q == null ? "-" : fmt(q[95]),
+                    c.conformal() == null ? "-" : fmt(c.conformal().widen50()[b]),
+                    c.conformal() == null ? "-" : fmt(c.conformal().widen90()[b]));
+        }
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
+    }
+}

@@ -1,0 +1,132 @@
+package org.sigmavrate.model.calibration;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * What the {@code calibrate} command fits on validation flights and {@code evaluate} reads: the altitude-difference
+ * baseline's residual quantiles and the σ-GPT's conformal band corrections, both per {@link ObservationBuckets}
+ * bucket, with what they were fitted on.
+ *
+ * @param modelId     the σ-GPT whose bands were corrected (null when only the residuals were fitted)
+ * @param specSha256  the spec of that model
+ * @param maxKnown    observed positions the σ-GPT was conditioned on when fitted (0: all)
+ * @param fittedOn    inputs, windows, flights, protocols, seed: for the record
+ * @param residuals   the altitude-difference baseline's residual quantiles
+ * @param conformal   the σ-GPT's band corrections; null when fitted without the model
+ */
+public record Calibration(String modelId, String specSha256, int maxKnown, Map<String, Object> fittedOn,
+        ResidualQuantiles residuals, ConformalBands conformal) {
+    public static final String FORMAT = "sigma-vrate-calibration-v1";
+    public static final String FILE_NAME = "calibration.json";
+
+    public void write(Path file) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", FORMAT);
+        json.put("model_id", modelId);
+        json.put("spec_sha256", specSha256);
+        json.put("max_known_positions", maxKnown);
+        json.put("fitted_on", fittedOn);
+        json.put("buckets", "kind (between two observed steps, or beyond: before the first or after the last) and "
+                + "distance in grid steps to the nearest observed step");
+        Map<String, Object> byBucket = new LinkedHashMap<>();
+        for (int b = 0; b < ObservationBuckets.count(); b++) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("count", residuals.counts()[b]);
+            e.put("quantiles", residuals.quantiles()[b] == null ? null : residuals.quantiles()[b]);
+            byBucket.put(ObservationBuckets.label(b), e);
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("residual", "truth - point, ft/min");
+        res.put("levels", residuals.levels());
+        res.put("by_bucket", byBucket);
+        json.put("altitude_difference_residuals", res);
+        if (conformal != null) {
+            Map<String, Object> bands = new LinkedHashMap<>();
+            for (int b = 0; b < ObservationBuckets.count(); b++) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("count", conformal.counts()[b]);
+                e.put("widen_50_fpm", nullIfNaN(conformal.widen50()[b]));
+                e.put("widen_90_fpm", nullIfNaN(conformal.widen90()[b]));
+                bands.put(ObservationBuckets.label(b), e);
+            }
+            json.put("sigma_gpt_conformal", Map.of("by_bucket", bands));
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+    }
+
+    public static Calibration read(Path file) throws IOException {
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        if (!FORMAT.equals(json.path("format").asText())) {
+            throw new IOException(file + ": not a calibration file (format '" + json.path("format").asText()
+                    + "', expected " + FORMAT + ")");
+        }
+        int buckets = ObservationBuckets.count();
+        JsonNode res = json.path("altitude_difference_residuals");
+        double[] levels = doubles(res.path("levels"));
+        double[][] quantiles = new double[buckets][];
+        long[] counts = new long[buckets];
+        for (var it = res.path("by_bucket").fields(); it.hasNext();) {
+            var e = it.next();
+            int b = bucket(file, e.getKey());
+            counts[b] = e.getValue().path("count").asLong();
+            JsonNode q = e.getValue().path("quantiles");
+            quantiles[b] = q.isArray() ? doubles(q) : null;
+        }
+        ConformalBands conformal = null;
+        JsonNode bands = json.path("sigma_gpt_conformal").path("by_bucket");
+        if (bands.isObject()) {
+            double[] w50 = new double[buckets];
+            double[] w90 = new double[buckets];
+            Arrays.fill(w50, Double.NaN);
+            Arrays.fill(w90, Double.NaN);
+            long[] n = new long[buckets];
+            for (var it = bands.fields(); it.hasNext();) {
+                var e = it.next();
+                int b = bucket(file, e.getKey());
+                n[b] = e.getValue().path("count").asLong();
+                w50[b] = e.getValue().path("widen_50_fpm").isNumber() ? e.getValue().path("widen_50_fpm").asDouble() : Double.NaN;
+                w90[b] = e.getValue().path("widen_90_fpm").isNumber() ? e.getValue().path("widen_90_fpm").asDouble() : Double.NaN;
+            }
+            conformal = new ConformalBands(w50, w90, n);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fittedOn = new ObjectMapper().convertValue(json.path("fitted_on"), LinkedHashMap.class);
+        return new Calibration(json.path("model_id").isTextual() ? json.path("model_id").asText() : null,
+                json.path("spec_sha256").isTextual() ? json.path("spec_sha256").asText() : null,
+                json.path("max_known_positions").asInt(), fittedOn, new ResidualQuantiles(levels, quantiles, counts),
+                conformal);
+    }
+
+    private static int bucket(Path file, String label) throws IOException {
+        try {
+            return ObservationBuckets.ofLabel(label);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static double[] doubles(JsonNode array) {
+        List<Double> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asDouble()));
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static Object nullIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+}
