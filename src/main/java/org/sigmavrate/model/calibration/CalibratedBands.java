@@ -165,6 +165,11 @@ public final class CalibratedBands {
             parts.add("published raw, not fitted: " + percents(bands.uncorrected())
                     + " (fit them with calibrate --quantiles)");
         }
+        if (c.conformal().score() == ConformalBands.Score.POINT) {
+            parts.add("warning: fitted with point conformity scores, which narrow the 50% bands to cover level "
+                    + "flight's truths at the centre of the bin at 0 and leave them under-covering the rate within bins "
+                    + "(docs/INFERENCE.md); refit with bin/forecaster calibrate");
+        }
         if (c.maxKnown() != maxKnown) {
             parts.add("warning: fitted with max-known " + c.maxKnown() + ", this forecaster uses " + maxKnown);
         }

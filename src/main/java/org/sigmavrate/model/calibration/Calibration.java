@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * What the {@code calibrate} command fits on validation flights and {@code evaluate} reads: the altitude-difference
- * baseline's residual quantiles and the σ-GPT's conformal band corrections, both per {@link ObservationBuckets}
- * bucket, with what they were fitted on.
+ * What the {@code calibrate} command fits on validation flights and {@code evaluate}, {@code infill} and the
+ * service read: the altitude-difference baseline's residual quantiles and the σ-GPT's conformal band corrections
+ * ({@link CalibratedBands} applies them), both per {@link ObservationBuckets} bucket, with what they were fitted on.
  *
  * @param modelId     the σ-GPT whose bands were corrected (null when only the residuals were fitted)
  * @param specSha256  the spec of that model

@@ -139,6 +139,7 @@ class CalibratedBandsTest {
         assertNotNull(on.bands());
         assertTrue(on.description().contains("calibrated bands from " + file) && on.description().contains("50%, 90%"),
                 on.description());
+        assertTrue(on.description().contains("warning: fitted with point conformity scores"), on.description());
         CalibratedBands.Choice off = CalibratedBands.forModel(false, file, "sgpt-x", 32, LEVELS);
         assertNull(off.bands(), "the off switch");
         assertTrue(off.description().contains("turned off"), off.description());
