@@ -27,8 +27,9 @@ import org.sigmavrate.model.density.CategoricalDensity;
  * the protocols, (a) the altitude-difference rule's residuals, whose empirical quantiles (type 7) at
  * {@link #RESIDUAL_LEVELS} become the probabilistic baseline, and (b) with a model, the CQR corrections of the
  * σ-GPT's central intervals, one for each central probability of the quantile levels to be published (0.05, 0.25,
- * 0.75, 0.95: the 50% and 90% intervals), with the chosen {@link ConformalBands.Score}. A bucket with fewer than {@link #MIN_COUNT} values is left unfitted (its
- * nearest fitted bucket stands in, {@link ObservationBuckets#nearestFitted}).
+ * 0.75, 0.95: the 50% and 90% intervals), with the chosen {@link ConformalBands.Score}. A bucket with fewer than
+ * {@link #MIN_COUNT} values is left unfitted (its nearest fitted bucket stands in,
+ * {@link ObservationBuckets#nearestFitted}).
  */
 public final class CalibrationFitter {
     /** 0.005, 0.01, 0.02, ..., 0.98, 0.99, 0.995: fine enough that the piecewise-linear CRPS is the residuals'. */
