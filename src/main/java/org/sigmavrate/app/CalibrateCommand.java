@@ -2,6 +2,7 @@ package org.sigmavrate.app;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,8 @@ import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.calibration.Calibration;
+import org.sigmavrate.model.calibration.ConformalBands;
+import org.sigmavrate.model.sampling.BurstVariant;
 import org.sigmavrate.model.calibration.ObservationBuckets;
 import org.sigmavrate.model.eval.CalibrationFitter;
 import org.sigmavrate.model.eval.Protocol;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
         description = {"Fits, on VALIDATION flights (the dataset's val_flights.csv), what evaluate reads with",
                 "--calibration: the altitude-difference baseline's residual quantiles and the σ-GPT's conformal band",
                 "corrections, per kind of hidden step (between observations / beyond them) and distance to the nearest",
-                "observation, over the evaluation windows shown under each protocol. Definitions: docs/INFERENCE.md."},
+                "observation, over the evaluation windows shown under each protocol; the corrections also move the",
+                "bands infill and the service publish. Definitions: docs/INFERENCE.md."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:written", "1:the model could not be run or the file not written",
                 "2:bad arguments or no usable input"})
@@ -60,6 +64,16 @@ public class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--no-model", description = "fit the baseline's residual quantiles only (needs --out)")
     boolean noModel;
 
+    @Option(names = "--quantiles", defaultValue = "0.05,0.25,0.5,0.75,0.95", split = ",",
+            description = {"the quantile levels that will be published (the service's forecaster.quantiles, infill's",
+                    "--quantiles): the central interval of each pair is fitted (default: ${DEFAULT-VALUE})"})
+    double[] quantiles;
+
+    @Option(names = "--score", defaultValue = "randomized",
+            description = {"conformity score: randomized (the truth's tokenizer bin; corrected bands cover nominally",
+                    "in randomized coverage) or point (the truth as a point) (default: ${DEFAULT-VALUE})"})
+    String score;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -74,8 +88,15 @@ public class CalibrateCommand implements Callable<Integer> {
             return 2;
         }
         List<Protocol> chosen;
+        ConformalBands.Score conformity;
         try {
             chosen = EvalInputs.protocols(protocols);
+            conformity = ConformalBands.Score.parse(score);
+            new ForecastSettings(quantiles, 0, ForecastSettings.SamplerKind.BURST, BurstVariant.EXACT, 1, 0);
+            if (ConformalBands.coveragesOf(quantiles).length == 0) {
+                throw new IllegalArgumentException("--quantiles " + Arrays.toString(quantiles)
+                        + " has no central interval to fit (only the median)");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("calibrate: " + e.getMessage());
             return 2;
@@ -96,7 +117,7 @@ public class CalibrateCommand implements Callable<Integer> {
             }
             Map<String, Object> from = new LinkedHashMap<>();
             from.put("inputs", inputs.stream().map(Path::toString).toList());
-            Calibration calibration = new CalibrationFitter(model, seed, batchWindows)
+            Calibration calibration = new CalibrationFitter(model, seed, batchWindows, quantiles, conformity)
                     .fit(input.windows(), chosen, from, System.err);
             calibration.write(target);
             summary(calibration);
@@ -116,13 +137,25 @@ public class CalibrateCommand implements Callable<Integer> {
     }
 
     private static void summary(Calibration c) {
-        System.out.printf("%-14s %8s %9s %9s %9s %9s%n", "bucket", "steps", "res q05", "res q95", "widen50", "widen90");
+        ConformalBands bands = c.conformal();
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-14s %8s %9s %9s", "bucket", "steps",
+                "res q05", "res q95"));
+        for (double coverage : bands == null ? new double[0] : bands.coverages()) {
+            head.append(String.format(Locale.ROOT, " %9s", "widen" + ConformalBands.percent(coverage)));
+        }
+        System.out.println(head);
         for (int b = 0; b < ObservationBuckets.count(); b++) {
             double[] q = c.residuals().quantiles()[b];
-            System.out.printf(Locale.ROOT, "%-14s %8d %9s %9s %9s %9s%n", ObservationBuckets.label(b),
-                    c.residuals().counts()[b], q == null ? "-" : fmt(q[5]), q == null ? "-" : fmt(q[95]),
-                    c.conformal() == null ? "-" : fmt(c.conformal().widen50()[b]),
-                    c.conformal() == null ? "-" : fmt(c.conformal().widen90()[b]));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-14s %8d %9s %9s",
+                    ObservationBuckets.label(b), c.residuals().counts()[b], q == null ? "-" : fmt(q[5]),
+                    q == null ? "-" : fmt(q[95])));
+            for (int k = 0; bands != null && k < bands.coverages().length; k++) {
+                line.append(String.format(Locale.ROOT, " %9s", fmt(bands.widen()[k][b])));
+            }
+            System.out.println(line);
+        }
+        if (bands != null) {
+            System.out.println("conformity score: " + bands.score().label());
         }
     }
 

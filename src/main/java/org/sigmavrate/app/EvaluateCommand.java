@@ -294,6 +294,10 @@ public class EvaluateCommand implements Callable<Integer> {
         info.put("model_id", c.modelId());
         info.put("max_known_positions", c.maxKnown());
         info.put("fitted_on", c.fittedOn());
+        if (c.conformal() != null) {
+            info.put("conformity_score", c.conformal().score().label());
+            info.put("central_coverages", c.conformal().coverages());
+        }
         if (c.conformal() != null && model != null && !model.modelId().equals(c.modelId())) {
             System.err.printf("evaluate: warning: the calibration's band corrections were fitted for %s, not %s; "
                     + "no conformal row%n", c.modelId(), model.modelId());
@@ -397,22 +401,23 @@ public class EvaluateCommand implements Callable<Integer> {
             for (BaselineComparisons.Coverage c : coverages) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> row = (Map<String, Object>) out.computeIfAbsent(c.row(), k -> new LinkedHashMap<>());
-                row.put(c.level() == 0.5 ? "coverage_50" : "coverage_90", BaselineComparisons.toMap(c.interval()));
+                row.put(c.name(), BaselineComparisons.toMap(c.interval()));
             }
             return out;
         }
     }
 
     static void print(PrintStream o, List<Scored> scored) {
-        o.printf(Locale.ROOT, "%-10s %-44s %7s %8s %8s %8s %8s %6s %6s%n", "protocol", "row", "windows", "MAE",
-                "RMSE", "CRPS", "NLL", "cov50", "cov90");
+        o.printf(Locale.ROOT, "%-10s %-44s %7s %8s %8s %8s %8s %6s %6s %6s %6s%n", "protocol", "row", "windows", "MAE",
+                "RMSE", "CRPS", "NLL", "cov50", "cov90", "rcov50", "rcov90");
         for (Scored sc : scored) {
             Evaluator.ProtocolResult r = sc.result();
             for (Map.Entry<String, Metrics> e : r.rows().entrySet()) {
                 Metrics m = e.getValue();
-                o.printf(Locale.ROOT, "%-10s %-44s %7d %8.1f %8.1f %8s %8s %6s %6s%n", r.protocol().label(), e.getKey(),
-                        m.windows(), m.mae(), m.rmse(), fmt(m.crps(), "%.1f"), fmt(m.nll(), "%.3f"), fmt(m.coverage50(), "%.3f"),
-                        fmt(m.coverage90(), "%.3f"));
+                o.printf(Locale.ROOT, "%-10s %-44s %7d %8.1f %8.1f %8s %8s %6s %6s %6s %6s%n", r.protocol().label(),
+                        e.getKey(), m.windows(), m.mae(), m.rmse(), fmt(m.crps(), "%.1f"), fmt(m.nll(), "%.3f"),
+                        fmt(m.coverage50(), "%.3f"), fmt(m.coverage90(), "%.3f"), fmt(m.coverage50Randomized(), "%.3f"),
+                        fmt(m.coverage90Randomized(), "%.3f"));
             }
             if (!Double.isNaN(r.stepsPerSample())) {
                 o.printf(Locale.ROOT, "%-10s burst sampler: %.1f steps and %.1f forward evaluations per joint sample%n",
@@ -437,7 +442,8 @@ public class EvaluateCommand implements Callable<Integer> {
             for (BaselineComparisons.Coverage c : sc.coverages()) {
                 FlightBootstrap.Interval i = c.interval();
                 o.printf(Locale.ROOT, "%-10s %-44s %-6s %-44s %6.3f [%.3f, %.3f]%n", label, c.row(),
-                        c.level() == 0.5 ? "cov50" : "cov90", "", i.estimate(), i.low(), i.high());
+                        (c.randomized() ? "r" : "") + (c.level() == 0.5 ? "cov50" : "cov90"), "", i.estimate(), i.low(),
+                        i.high());
             }
         }
     }

@@ -2,6 +2,7 @@ package org.sigmavrate.app;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ import org.sigmavrate.ingest.ReadResult;
 import org.sigmavrate.ingest.UnreadableFileException;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
+import org.sigmavrate.model.calibration.CalibratedBands;
+import org.sigmavrate.model.calibration.Calibration;
 import org.sigmavrate.model.onnx.ModelLoadException;
 import org.sigmavrate.model.onnx.SigmaGptSession;
 
@@ -73,6 +76,15 @@ public class InfillCommand implements Callable<Integer> {
 
     @Option(names = "--batch-windows", defaultValue = "8", description = "windows per batched model call (default: ${DEFAULT-VALUE})")
     int batchWindows;
+
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = {"calibration written by `calibrate`: the rate quantiles' central intervals are corrected by",
+                    "its band corrections (as the service does); default: calibration.json in the model folder, when",
+                    "there is one"})
+    Path calibrationFile;
+
+    @Option(names = "--no-calibration", description = "publish the raw model quantiles")
+    boolean noCalibration;
 
     @Mixin
     ModelOptions modelOptions;
@@ -138,7 +150,8 @@ public class InfillCommand implements Callable<Integer> {
         System.err.printf("infill: %d flights, %d windows, K = %d samples%n", flights, windows.size(), samples);
         boolean csv = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
         try (SigmaGptSession session = modelOptions.open();
-                SigmaGptForecaster model = new SigmaGptForecaster(session, settings)) {
+                SigmaGptForecaster model = new SigmaGptForecaster(session, settings, false,
+                        bands(session, settings).bands())) {
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
             }
@@ -172,11 +185,34 @@ public class InfillCommand implements Callable<Integer> {
         } catch (ModelLoadException e) {
             System.err.println("infill: " + e.getMessage());
             return 1;
+        } catch (UncheckedIOException e) {
+            System.err.println("infill: " + e.getMessage());
+            return 2;
         } catch (IOException e) {
             System.err.println("infill: cannot write " + out + ": " + e.getMessage());
             return 1;
         }
     }
+
+    /** The model folder's calibration.json or {@code --calibration}, unless {@code --no-calibration}; said on stderr. */
+    private CalibratedBands.Choice bands(SigmaGptSession session, ForecastSettings settings) {
+        Path file = calibrationFile != null ? calibrationFile : session.directory().resolve(Calibration.FILE_NAME);
+        if (calibrationFile != null && !Files.isRegularFile(calibrationFile)) {
+            throw new UncheckedIOException(new IOException("no calibration file " + calibrationFile));
+        }
+        try {
+            CalibratedBands.Choice c = CalibratedBands.forModel(!noCalibration, file, session.modelId(),
+                    settings.maxKnown(), settings.quantileLevels());
+            System.err.println("infill: " + c.description() + (noCalibration ? " (--no-calibration)" : ""));
+            calibrated = c.bands() != null;
+            return c;
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("cannot read the calibration " + file + ": " + e.getMessage()
+                    + " (--no-calibration publishes the raw model quantiles)", e));
+        }
+    }
+
+    private boolean calibrated;
 
     private static String csvHeader(ForecastSettings s) {
         StringBuilder b = new StringBuilder("flight_id,timestamp,flight_step,channel,observed,value,estimate,mean");
@@ -216,7 +252,7 @@ public class InfillCommand implements Callable<Integer> {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static Map<String, Object> toJson(WindowForecast f) {
+    private Map<String, Object> toJson(WindowForecast f) {
         GriddedFlight g = f.request().window();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("flight_id", g.flightId());
@@ -227,6 +263,7 @@ public class InfillCommand implements Callable<Integer> {
         m.put("step_ms", g.stepMillis());
         m.put("steps", g.steps());
         m.put("quantile_levels", f.quantileLevels());
+        m.put("calibrated_bands", calibrated);
         m.put("forward_calls", f.forwardCalls());
         for (Channel c : Channel.values()) {
             ChannelForecast cf = f.channel(c);

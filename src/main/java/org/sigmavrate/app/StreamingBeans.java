@@ -30,6 +30,8 @@ import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 import org.sigmavrate.model.baseline.LinearInterpolationForecaster;
 import org.sigmavrate.model.baseline.PersistenceForecaster;
+import org.sigmavrate.model.calibration.CalibratedBands;
+import org.sigmavrate.model.calibration.Calibration;
 import org.sigmavrate.model.onnx.ExecutionProvider;
 import org.sigmavrate.model.onnx.InferenceMetrics;
 import org.sigmavrate.model.onnx.ModelDirectories;
@@ -90,6 +92,10 @@ public class StreamingBeans {
     @ConfigProperty(name = "forecaster.max-known-positions", defaultValue = "32")
     int maxKnownPositions;
 
+    /** publish the rate quantiles corrected by the model folder's calibration.json, when it has band corrections */
+    @ConfigProperty(name = "forecaster.calibrated-bands", defaultValue = "true")
+    boolean calibratedBands;
+
     @ConfigProperty(name = "forecaster.topics.input", defaultValue = "surveillance-reports")
     String inputTopic;
     @ConfigProperty(name = "forecaster.topics.trajectories", defaultValue = "infilled-trajectories")
@@ -137,6 +143,7 @@ public class StreamingBeans {
         };
         Gauge.builder("sigmavrate.model.info", () -> 1).description("the forecaster in use")
                 .tag("model_id", f.modelId()).tag("spec_sha256", f.specSha256()).tag("setting", model)
+                .tag("bands", f instanceof SigmaGptForecaster s && s.calibratedBands() != null ? "calibrated" : "raw")
                 .register(registry);
         LOG.infof("forecaster: %s (forecaster.model=%s)", f.modelId(), model);
         return f;
@@ -147,7 +154,9 @@ public class StreamingBeans {
      * The ONNX σ-GPT of org.sigmavrate.model from {@code forecaster.model-dir} (default: the single model folder
      * under models/), {@code forecaster.execution-provider} (cpu | cuda | auto: try CUDA, fall back to CPU) and
      * {@code forecaster.intra-op-threads}; K joint sample paths per window ({@code forecaster.samples}) from the
-     * {@code forecaster.sampler} (burst by default), bands at {@code forecaster.quantiles}. The session refuses a
+     * {@code forecaster.sampler} (burst by default), bands at {@code forecaster.quantiles}, their central intervals
+     * corrected by the model folder's calibration.json unless {@code forecaster.calibrated-bands=false}
+     * ({@link CalibratedBands}; an unreadable file stops the start). The session refuses a
      * model whose spec hash differs from {@link SpecLoader#bundled()}. No model: a {@link ModelLoadException}
      * naming the settings that choose another model or a baseline.
      */
@@ -179,7 +188,19 @@ public class StreamingBeans {
         LOG.infof("sigma-gpt: %s from %s, provider %s, %d intra-op thread(s), K=%d %s sample paths per window, "
                 + "quantiles %s", session.modelId(), dir, im.executionProvider(), intraOpThreads, samples,
                 sampler, quantiles);
-        return new SigmaGptForecaster(session, fs, true);
+        CalibratedBands.Choice bands;
+        try {
+            bands = CalibratedBands.forModel(calibratedBands, dir.resolve(Calibration.FILE_NAME), session.modelId(),
+                    maxKnownPositions, fs.quantileLevels());
+        } catch (IOException e) {
+            session.close();
+            throw new ModelLoadException("forecaster.calibrated-bands=true: cannot read the calibration "
+                    + dir.resolve(Calibration.FILE_NAME) + ": " + e.getMessage() + ". Refit it (bin/forecaster "
+                    + "calibrate) or publish the raw model quantiles with forecaster.calibrated-bands=false (env "
+                    + "FORECASTER_CALIBRATED_BANDS)", e);
+        }
+        LOG.infof("sigma-gpt bands: %s (forecaster.calibrated-bands=%s)", bands.description(), calibratedBands);
+        return new SigmaGptForecaster(session, fs, true, bands.bands());
     }
 
     /**

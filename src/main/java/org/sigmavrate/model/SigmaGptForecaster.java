@@ -13,6 +13,8 @@ import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GridDefinition;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.token.Tokenizer;
+import org.sigmavrate.model.calibration.CalibratedBands;
+import org.sigmavrate.model.calibration.ObservationBuckets;
 import org.sigmavrate.model.density.CategoricalDensity;
 import org.sigmavrate.model.onnx.Logits;
 import org.sigmavrate.model.onnx.ModelSequence;
@@ -30,7 +32,8 @@ import org.sigmavrate.model.sequence.Sequences;
  * estimates from it, and K joint sample paths of both channels from the burst sampler. Observed values are kept
  * as observed. Known positions are fed in a random order drawn from the window's seed; with
  * {@link ForecastSettings#maxKnown()} set, a dense window is conditioned on its observed positions nearest to the
- * ones asked about ({@link ContextSelector}).
+ * ones asked about ({@link ContextSelector}). With {@link CalibratedBands}, the vertical rate's published quantiles
+ * are corrected per bucket of each hidden step (the median, the altitude, the densities and the samples are not).
  */
 public final class SigmaGptForecaster implements WindowForecaster {
     private static final long ORDER_SALT = 0x5DEECE66DL;
@@ -45,12 +48,27 @@ public final class SigmaGptForecaster implements WindowForecaster {
     private final Sampler sampler;
     private final ContextSelector context;
     private final boolean ownsSession;
+    private final CalibratedBands calibratedBands;
 
     public SigmaGptForecaster(SigmaGptSession session, ForecastSettings settings) {
         this(session, settings, false);
     }
 
     public SigmaGptForecaster(SigmaGptSession session, ForecastSettings settings, boolean ownsSession) {
+        this(session, settings, ownsSession, null);
+    }
+
+    /**
+     * @param calibratedBands corrections of the published rate quantiles, at {@code settings}' levels; null: the
+     *                        raw model quantiles
+     */
+    public SigmaGptForecaster(SigmaGptSession session, ForecastSettings settings, boolean ownsSession,
+            CalibratedBands calibratedBands) {
+        if (calibratedBands != null && !Arrays.equals(calibratedBands.levels(), settings.quantileLevels())) {
+            throw new IllegalArgumentException("calibrated bands for levels " + Arrays.toString(calibratedBands.levels())
+                    + ", the forecaster publishes " + Arrays.toString(settings.quantileLevels()));
+        }
+        this.calibratedBands = calibratedBands;
         this.session = session;
         this.settings = settings;
         this.spec = session.spec();
@@ -74,6 +92,11 @@ public final class SigmaGptForecaster implements WindowForecaster {
 
     public Sampler sampler() {
         return sampler;
+    }
+
+    /** The corrections of the published rate quantiles; null when they are the raw model quantiles. */
+    public CalibratedBands calibratedBands() {
+        return calibratedBands;
     }
 
     /** The sampling task of a window: its known positions and tokens in the order the densities use. */
@@ -189,6 +212,7 @@ public final class SigmaGptForecaster implements WindowForecaster {
         double[] estimate = new double[steps];
         double[] mean = new double[steps];
         double[][] quantiles = new double[steps][];
+        int[] buckets = calibratedBands != null && c == Channel.VERTICAL_RATE ? ObservationBuckets.of(w) : null;
         int paths = s == null ? 0 : s.tokens().length;
         double[][] samples = new double[paths][steps];
         for (int step = 0; step < steps; step++) {
@@ -208,6 +232,9 @@ public final class SigmaGptForecaster implements WindowForecaster {
             estimate[step] = density.median();
             mean[step] = density.mean();
             quantiles[step] = density.quantiles(levels);
+            if (buckets != null) {
+                quantiles[step] = calibratedBands.correct(buckets[step], quantiles[step]);
+            }
             for (int p = 0; p < paths; p++) {
                 samples[p][step] = tokenizer.decode((int) s.tokens()[p][grid.position(step, c)]);
             }

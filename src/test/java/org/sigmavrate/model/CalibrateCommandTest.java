@@ -1,12 +1,15 @@
 package org.sigmavrate.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sigmavrate.app.CalibrateCommand;
 import org.sigmavrate.app.EvaluateCommand;
+import org.sigmavrate.app.InfillCommand;
+import org.sigmavrate.model.calibration.CalibratedBands;
 import org.sigmavrate.model.calibration.Calibration;
+import org.sigmavrate.model.calibration.ConformalBands;
+import org.sigmavrate.model.calibration.ObservationBuckets;
 
 /** calibrate writes what evaluate reads: the probabilistic baseline and conformal rows, and the ratios' intervals. */
 class CalibrateCommandTest {
@@ -39,7 +46,8 @@ class CalibrateCommandTest {
                 TinyModel.directory().toString(), "--out", metrics.toString(), "--samples", "0", "--calibration",
                 calibration.toString(), "--bootstrap", "200");
         assertEquals(0, run.exit(), run.err());
-        JsonNode gap = new ObjectMapper().readTree(metrics.toFile()).path("protocols").path("gap");
+        JsonNode root = new ObjectMapper().readTree(metrics.toFile());
+        JsonNode gap = root.path("protocols").path("gap");
         JsonNode rows = gap.path("rows");
         JsonNode probabilistic = rows.path("baseline-altitude-difference probabilistic");
         assertEquals(rows.path("baseline-altitude-difference").path("mae_fpm").asDouble(),
@@ -64,5 +72,68 @@ class CalibrateCommandTest {
                 TinyModel.directory().toString(), "--out", metrics.toString(), "--samples", "0", "--protocol", "gap");
         assertEquals(0, plain.exit(), plain.err());
         assertFalse(plain.out().contains("probabilistic"), "no calibration next to the tiny model: no such row");
+        JsonNode conformal = rows.path("sigma-gpt density (conformal)");
+        assertTrue(conformal.path("coverage_50_randomized").isNumber() && conformal.path("coverage_90_randomized").isNumber());
+        assertTrue(gap.path("coverage_intervals").path("sigma-gpt density").path("coverage_90_randomized").path("ci95").isArray());
+        assertTrue(rows.path("baseline-altitude-difference").path("coverage_50_randomized").isNull(), "a point has no bands");
+        assertEquals("randomized", root.path("calibration").path("conformity_score").asText());
+    }
+
+    /** infill publishes the calibrated bands as the service does, and the raw ones with --no-calibration. */
+    @Test
+    void infillPublishesTheCalibratedBandsUnlessTurnedOff() throws IOException {
+        Path flights = LeftToRightBaselineTest.flightFile(dir);
+        Path calibration = dir.resolve("calibration.json");
+        assertEquals(0, CommandRun.of(new CalibrateCommand(), "--input", flights.toString(), "--model",
+                TinyModel.directory().toString(), "--out", calibration.toString()).exit());
+        ConformalBands fit = Calibration.read(calibration).conformal();
+        CalibratedBands bands = new CalibratedBands(fit, ForecastSettings.DEFAULT_LEVELS);
+
+        // every third report only: steps to infill
+        List<String> lines = Files.readAllLines(flights);
+        StringBuilder sparse = new StringBuilder(lines.get(0)).append('\n');
+        for (int k = 1; k < lines.size(); k += 3) {
+            sparse.append(lines.get(k)).append('\n');
+        }
+        flights = Files.writeString(dir.resolve("sparse.csv"), sparse);
+        Path raw = dir.resolve("raw.jsonl");
+        CommandRun off = CommandRun.of(new InfillCommand(), "--input", flights.toString(), "--model",
+                TinyModel.directory().toString(), "--out", raw.toString(), "--samples", "0", "--no-calibration");
+        assertEquals(0, off.exit(), off.err());
+        assertTrue(off.err().contains("raw model quantiles"), off.err());
+        Path calibrated = dir.resolve("calibrated.jsonl");
+        CommandRun on = CommandRun.of(new InfillCommand(), "--input", flights.toString(), "--model",
+                TinyModel.directory().toString(), "--out", calibrated.toString(), "--samples", "0", "--calibration",
+                calibration.toString());
+        assertEquals(0, on.exit(), on.err());
+        assertTrue(on.err().contains("calibrated bands from " + calibration), on.err());
+
+        ObjectMapper json = new ObjectMapper();
+        List<String> a = Files.readAllLines(raw);
+        List<String> b = Files.readAllLines(calibrated);
+        assertEquals(a.size(), b.size());
+        int hidden = 0;
+        for (int w = 0; w < a.size(); w++) {
+            JsonNode x = json.readTree(a.get(w));
+            JsonNode y = json.readTree(b.get(w));
+            assertFalse(x.path("calibrated_bands").asBoolean());
+            assertTrue(y.path("calibrated_bands").asBoolean());
+            JsonNode rx = x.path("vertical_rate");
+            JsonNode ry = y.path("vertical_rate");
+            int steps = rx.path("observed").size();
+            boolean[] observed = new boolean[steps];
+            for (int s = 0; s < steps; s++) {
+                observed[s] = rx.path("observed").get(s).asBoolean() || x.path("altitude").path("observed").get(s).asBoolean();
+            }
+            int[] buckets = ObservationBuckets.of(observed);
+            for (int s = 0; s < steps; s++) {
+                double[] q = json.convertValue(rx.path("quantiles").get(s), double[].class);
+                double[] expected = bands.correct(buckets[s], q);
+                assertArrayEquals(expected, json.convertValue(ry.path("quantiles").get(s), double[].class), 1e-9);
+                assertEquals(x.path("altitude").path("quantiles").get(s), y.path("altitude").path("quantiles").get(s));
+                hidden += buckets[s] >= 0 ? 1 : 0;
+            }
+        }
+        assertTrue(hidden > 0, "hidden steps were corrected");
     }
 }

@@ -38,6 +38,9 @@ import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
+import org.sigmavrate.model.calibration.CalibratedBands;
+import org.sigmavrate.model.calibration.ConformalBands;
+import org.sigmavrate.model.calibration.ObservationBuckets;
 import org.sigmavrate.model.onnx.ExecutionProvider;
 import org.sigmavrate.model.onnx.SessionConfig;
 import org.sigmavrate.model.onnx.SigmaGptSession;
@@ -286,6 +289,97 @@ class SigmaGptTopologyTest {
         }
         h.flush();
         return drain(h);
+    }
+
+    /**
+     * Bands of the service with a calibration: for every window and hidden step, the raw forecaster's quantiles with
+     * the 90% ends moved out by the step's bucket's 90% correction and the 50% ends by its 50% correction (a different
+     * one per bucket, all fitted); the median, the altitude and observed steps as raw. The bucket is worked out here
+     * from the record's observed flags, not by the code under test.
+     */
+    @Test
+    void calibratedBandsAreTheRawQuantilesShiftedByTheirBucketsCorrection() {
+        int buckets = ObservationBuckets.count();
+        double[][] widen = new double[2][buckets];
+        for (int b = 0; b < buckets; b++) {
+            widen[0][b] = 5 + b;
+            widen[1][b] = 7 + 2 * b;
+        }
+        ConformalBands fit = new ConformalBands(ConformalBands.Score.RANDOMIZED, new double[] {0.5, 0.9}, widen,
+                new long[buckets]);
+        ForecastSettings settings = ForecastSettings.defaults().withSamples(0);
+        List<SurveillanceReport> input = traffic();
+        List<DensityBands> raw;
+        List<DensityBands> calibrated;
+        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), new SigmaGptForecaster(session, settings))) {
+            raw = bands(run(h, input, 10));
+        }
+        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), new SigmaGptForecaster(session, settings, false,
+                new CalibratedBands(fit, settings.quantileLevels())))) {
+            calibrated = bands(run(h, input, 10));
+        }
+        assertEquals(raw.size(), calibrated.size());
+        assertTrue(raw.size() >= 15, "band records: " + raw.size());
+        int hidden = 0;
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        for (int r = 0; r < raw.size(); r++) {
+            List<org.sigmavrate.avro.v1.BandStep> a = raw.get(r).getSteps();
+            List<org.sigmavrate.avro.v1.BandStep> b = calibrated.get(r).getSteps();
+            int n = a.size();
+            boolean[] observed = new boolean[n];
+            for (int s = 0; s < n; s++) {
+                observed[s] = a.get(s).getVerticalRate().getObserved() || a.get(s).getAltitude().getObserved();
+            }
+            for (int s = 0; s < n; s++) {
+                List<Double> q = a.get(s).getVerticalRate().getQuantiles();
+                List<Double> c = b.get(s).getVerticalRate().getQuantiles();
+                assertEquals(a.get(s).getAltitude().getQuantiles(), b.get(s).getAltitude().getQuantiles());
+                if (observed[s]) {
+                    assertEquals(q, c, "an observed step is published as observed");
+                    continue;
+                }
+                int bucket = bucketOf(observed, s);
+                seen.add(bucket);
+                hidden++;
+                assertEquals(q.get(0) - widen[1][bucket], c.get(0), 1e-9);
+                assertEquals(q.get(1) - widen[0][bucket], c.get(1), 1e-9);
+                assertEquals(q.get(2), c.get(2), 0.0, "the median is untouched");
+                assertEquals(q.get(3) + widen[0][bucket], c.get(3), 1e-9);
+                assertEquals(q.get(4) + widen[1][bucket], c.get(4), 1e-9);
+            }
+        }
+        assertTrue(hidden > 200 && seen.size() >= 4, "hidden steps " + hidden + " in buckets " + seen);
+        assertTrue(seen.stream().anyMatch(x -> ObservationBuckets.kind(x) == ObservationBuckets.Kind.BETWEEN)
+                && seen.stream().anyMatch(x -> ObservationBuckets.kind(x) == ObservationBuckets.Kind.BEYOND),
+                "gaps and forecasts: " + seen);
+    }
+
+    /** Between two observed steps or beyond them, at the distance to the nearest one, counted by hand. */
+    private static int bucketOf(boolean[] observed, int step) {
+        int before = -1;
+        for (int s = step - 1; s >= 0 && before < 0; s--) {
+            before = observed[s] ? s : -1;
+        }
+        int after = -1;
+        for (int s = step + 1; s < observed.length && after < 0; s++) {
+            after = observed[s] ? s : -1;
+        }
+        if (before >= 0 && after >= 0) {
+            return ObservationBuckets.bucket(ObservationBuckets.Kind.BETWEEN, Math.min(step - before, after - step));
+        }
+        return ObservationBuckets.bucket(ObservationBuckets.Kind.BEYOND, before >= 0 ? step - before : after - step);
+    }
+
+    private static List<DensityBands> bands(List<String> out) {
+        List<DensityBands> bands = new ArrayList<>();
+        for (String line : out) {
+            String[] parts = line.split(" ");
+            if (parts[1].equals("B")) {
+                bands.add(AvroFormat.singleObjectSerde(DensityBands.class).deserializer().deserialize("t",
+                        Base64.getDecoder().decode(parts[2])));
+            }
+        }
+        return bands;
     }
 
     private static List<String> drain(Harness h) {

@@ -1,7 +1,6 @@
 package org.sigmavrate.model.baseline;
 
 import org.sigmavrate.domain.forecast.ObservedWindow;
-import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.model.calibration.ObservationBuckets;
 import org.sigmavrate.model.calibration.ResidualQuantiles;
 import org.sigmavrate.model.density.PiecewiseLinearQuantiles;
@@ -23,7 +22,7 @@ public final class ProbabilisticAltitudeDifference {
     /** Per step: the rate distribution of an unobserved step; null at observed steps. */
     public PiecewiseLinearQuantiles[] distributions(ObservedWindow window) {
         double[] point = rule.rates(window);
-        int[] buckets = ObservationBuckets.of(observedSteps(window));
+        int[] buckets = ObservationBuckets.of(window);
         PiecewiseLinearQuantiles[] out = new PiecewiseLinearQuantiles[window.steps()];
         for (int s = 0; s < out.length; s++) {
             if (buckets[s] >= 0) {
@@ -36,14 +35,5 @@ public final class ProbabilisticAltitudeDifference {
     /** The rule's rate at every step (its point forecast). */
     public double[] points(ObservedWindow window) {
         return rule.rates(window);
-    }
-
-    /** A step counts as observed when it has a rate or an altitude, as for the rule's spans. */
-    public static boolean[] observedSteps(ObservedWindow window) {
-        boolean[] observed = new boolean[window.steps()];
-        for (int s = 0; s < observed.length; s++) {
-            observed[s] = window.observed(s, Channel.VERTICAL_RATE) || window.observed(s, Channel.ALTITUDE);
-        }
-        return observed;
     }
 }

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * What the {@code calibrate} command fits on validation flights and {@code evaluate} reads: the altitude-difference
- * baseline's residual quantiles and the σ-GPT's conformal band corrections, both per {@link ObservationBuckets}
- * bucket, with what they were fitted on.
+ * What the {@code calibrate} command fits on validation flights and {@code evaluate}, {@code infill} and the
+ * service read: the altitude-difference baseline's residual quantiles and the σ-GPT's conformal band corrections
+ * ({@link CalibratedBands} applies them), both per {@link ObservationBuckets} bucket, with what they were fitted on.
  *
  * @param modelId     the σ-GPT whose bands were corrected (null when only the residuals were fitted)
  * @param specSha256  the spec of that model
@@ -56,11 +56,16 @@ public record Calibration(String modelId, String specSha256, int maxKnown, Map<S
             for (int b = 0; b < ObservationBuckets.count(); b++) {
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("count", conformal.counts()[b]);
-                e.put("widen_50_fpm", nullIfNaN(conformal.widen50()[b]));
-                e.put("widen_90_fpm", nullIfNaN(conformal.widen90()[b]));
+                for (int k = 0; k < conformal.coverages().length; k++) {
+                    e.put(widenKey(conformal.coverages()[k]), nullIfNaN(conformal.widen()[k][b]));
+                }
                 bands.put(ObservationBuckets.label(b), e);
             }
-            json.put("sigma_gpt_conformal", Map.of("by_bucket", bands));
+            Map<String, Object> cqr = new LinkedHashMap<>();
+            cqr.put("score", conformal.score().label());
+            cqr.put("central_coverages", conformal.coverages());
+            cqr.put("by_bucket", bands);
+            json.put("sigma_gpt_conformal", cqr);
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -88,21 +93,39 @@ public record Calibration(String modelId, String specSha256, int maxKnown, Map<S
             quantiles[b] = q.isArray() ? doubles(q) : null;
         }
         ConformalBands conformal = null;
-        JsonNode bands = json.path("sigma_gpt_conformal").path("by_bucket");
+        JsonNode cqr = json.path("sigma_gpt_conformal");
+        JsonNode bands = cqr.path("by_bucket");
         if (bands.isObject()) {
-            double[] w50 = new double[buckets];
-            double[] w90 = new double[buckets];
-            Arrays.fill(w50, Double.NaN);
-            Arrays.fill(w90, Double.NaN);
+            // files written before the score and the coverages were recorded: point scores, 50% and 90%
+            double[] coverages = cqr.path("central_coverages").isArray() ? doubles(cqr.path("central_coverages"))
+                    : ConformalBands.V1_COVERAGES;
+            ConformalBands.Score score = ConformalBands.Score.POINT;
+            if (cqr.path("score").isTextual()) {
+                try {
+                    score = ConformalBands.Score.parse(cqr.path("score").asText());
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(file + ": " + e.getMessage());
+                }
+            }
+            double[][] widen = new double[coverages.length][buckets];
+            for (double[] row : widen) {
+                Arrays.fill(row, Double.NaN);
+            }
             long[] n = new long[buckets];
             for (var it = bands.fields(); it.hasNext();) {
                 var e = it.next();
                 int b = bucket(file, e.getKey());
                 n[b] = e.getValue().path("count").asLong();
-                w50[b] = e.getValue().path("widen_50_fpm").isNumber() ? e.getValue().path("widen_50_fpm").asDouble() : Double.NaN;
-                w90[b] = e.getValue().path("widen_90_fpm").isNumber() ? e.getValue().path("widen_90_fpm").asDouble() : Double.NaN;
+                for (int k = 0; k < coverages.length; k++) {
+                    JsonNode c = e.getValue().path(widenKey(coverages[k]));
+                    widen[k][b] = c.isNumber() ? c.asDouble() : Double.NaN;
+                }
             }
-            conformal = new ConformalBands(w50, w90, n);
+            try {
+                conformal = new ConformalBands(score, coverages, widen, n);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + e.getMessage());
+            }
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> fittedOn = new ObjectMapper().convertValue(json.path("fitted_on"), LinkedHashMap.class);
@@ -110,6 +133,11 @@ public record Calibration(String modelId, String specSha256, int maxKnown, Map<S
                 json.path("spec_sha256").isTextual() ? json.path("spec_sha256").asText() : null,
                 json.path("max_known_positions").asInt(), fittedOn, new ResidualQuantiles(levels, quantiles, counts),
                 conformal);
+    }
+
+    /** "widen_50_fpm": a bucket's correction of the central interval of probability {@code coverage}. */
+    static String widenKey(double coverage) {
+        return "widen_" + ConformalBands.percent(coverage) + "_fpm";
     }
 
     private static int bucket(Path file, String label) throws IOException {

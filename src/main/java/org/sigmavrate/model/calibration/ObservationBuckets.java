@@ -3,6 +3,9 @@ package org.sigmavrate.model.calibration;
 import java.util.Arrays;
 import java.util.Locale;
 
+import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.grid.Channel;
+
 /**
  * The one definition of the buckets that calibrations are fitted per: a hidden step's kind (between two observed
  * steps, or beyond them: after the last observation, a forecast, or before the first, its mirror image) and its
@@ -41,6 +44,20 @@ public final class ObservationBuckets {
 
     public static Kind kind(int bucket) {
         return Kind.values()[bucket / RANGES];
+    }
+
+    /** A step counts as observed when it has a rate or an altitude (as for the altitude-difference rule's spans). */
+    public static boolean[] observedSteps(ObservedWindow window) {
+        boolean[] observed = new boolean[window.steps()];
+        for (int s = 0; s < observed.length; s++) {
+            observed[s] = window.observed(s, Channel.VERTICAL_RATE) || window.observed(s, Channel.ALTITUDE);
+        }
+        return observed;
+    }
+
+    /** Per step of a window, its bucket ({@link #observedSteps}); -1 for observed steps. */
+    public static int[] of(ObservedWindow window) {
+        return of(observedSteps(window));
     }
 
     /** Per step, its bucket; -1 for observed steps. With nothing observed every step is beyond, at the open range. */

@@ -23,8 +23,15 @@ public final class BaselineComparisons {
     public record Ratio(String row, String metric, String baseline, FlightBootstrap.Interval interval) {
     }
 
-    /** The fraction of {@code row}'s truths inside its central interval of probability {@code level}. */
-    public record Coverage(String row, double level, FlightBootstrap.Interval interval) {
+    /**
+     * The fraction of {@code row}'s truths inside its central interval of probability {@code level}; randomized: the
+     * mean covered fraction of the truths' bins ({@link Metrics#coverage50Randomized}).
+     */
+    public record Coverage(String row, double level, boolean randomized, FlightBootstrap.Interval interval) {
+        /** coverage_50, coverage_90_randomized: the name in metrics.json. */
+        public String name() {
+            return (level == 0.5 ? "coverage_50" : "coverage_90") + (randomized ? "_randomized" : "");
+        }
     }
 
     public static List<Ratio> ratios(Map<String, Metrics> rows, List<String> modelRows, List<String> pointBaselines,
@@ -71,8 +78,14 @@ public final class BaselineComparisons {
             if (Double.isNaN(m.coverage50())) {
                 continue;
             }
-            out.add(new Coverage(e.getKey(), 0.5, ratio(m, m, s -> s.in50(), s -> s.withBands(), bootstrap)));
-            out.add(new Coverage(e.getKey(), 0.9, ratio(m, m, s -> s.in90(), s -> s.withBands(), bootstrap)));
+            out.add(new Coverage(e.getKey(), 0.5, false, ratio(m, m, s -> s.in50(), s -> s.withBands(), bootstrap)));
+            out.add(new Coverage(e.getKey(), 0.9, false, ratio(m, m, s -> s.in90(), s -> s.withBands(), bootstrap)));
+            if (m.randomized()) {
+                out.add(new Coverage(e.getKey(), 0.5, true,
+                        ratio(m, m, s -> s.in50Randomized(), s -> s.withBands(), bootstrap)));
+                out.add(new Coverage(e.getKey(), 0.9, true,
+                        ratio(m, m, s -> s.in90Randomized(), s -> s.withBands(), bootstrap)));
+            }
         }
         return out;
     }

@@ -18,13 +18,15 @@ import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GriddedFlight;
+import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.domain.token.BinScale;
 import org.sigmavrate.domain.token.Tokenizer;
 import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.WindowDensity;
 import org.sigmavrate.model.baseline.ProbabilisticAltitudeDifference;
 import org.sigmavrate.model.calibration.Calibration;
-import org.sigmavrate.model.calibration.ConformalBands;
+import org.sigmavrate.model.calibration.CalibratedBands;
 import org.sigmavrate.model.sampling.LeftToRightSampler;
 import org.sigmavrate.model.sampling.SampleResult;
 import org.sigmavrate.model.sampling.SampleTask;
@@ -51,7 +53,8 @@ public final class Evaluator {
     private int sampleWindows = Integer.MAX_VALUE;
     private AltitudeConsistentRates consistent;
     private ProbabilisticAltitudeDifference probabilistic;
-    private ConformalBands conformal;
+    private CalibratedBands conformal;
+    private final BinScale rateBins = SpecLoader.bundled().tokenizer().scale(Channel.VERTICAL_RATE);
     private LeftToRightSampler leftToRight;
     private String leftToRightId;
     private static final long L2R_SALT = 0x2545F4914F6CDD1DL;
@@ -74,7 +77,8 @@ public final class Evaluator {
      */
     public Evaluator calibration(Calibration calibration) {
         this.probabilistic = calibration == null ? null : new ProbabilisticAltitudeDifference(calibration.residuals());
-        this.conformal = calibration == null ? null : calibration.conformal();
+        this.conformal = calibration == null || calibration.conformal() == null ? null
+                : new CalibratedBands(calibration.conformal(), HiddenStepScoring.BAND_LEVELS);
         return this;
     }
 
@@ -162,30 +166,30 @@ public final class Evaluator {
         long started = System.nanoTime();
         Map<String, Metrics> rows = new LinkedHashMap<>();
         if (model != null) {
-            rows.put(DENSITY_ROW, new Metrics());
+            rows.put(DENSITY_ROW, new Metrics(rateBins));
             if (consistent != null) {
-                rows.put(CONSISTENT_ROW, new Metrics());
+                rows.put(CONSISTENT_ROW, new Metrics(rateBins));
             }
             if (conformal != null) {
-                rows.put(CONFORMAL_ROW, new Metrics());
+                rows.put(CONFORMAL_ROW, new Metrics(rateBins));
             }
             if (samples > 0) {
-                rows.put(sampleRow(), new Metrics());
+                rows.put(sampleRow(), new Metrics(rateBins));
             }
         }
         boolean l2r = leftToRightActive();
         boolean l2rDensity = l2r && protocol == Protocol.FORECAST;
         if (l2rDensity) {
-            rows.put(leftToRightDensityRow(), new Metrics());
+            rows.put(leftToRightDensityRow(), new Metrics(rateBins));
         }
         if (l2r) {
-            rows.put(leftToRightSampleRow(), new Metrics());
+            rows.put(leftToRightSampleRow(), new Metrics(rateBins));
         }
         if (probabilistic != null) {
-            rows.put(ProbabilisticAltitudeDifference.ID, new Metrics());
+            rows.put(ProbabilisticAltitudeDifference.ID, new Metrics(rateBins));
         }
         for (WindowForecaster b : baselines) {
-            rows.put(b.modelId(), new Metrics());
+            rows.put(b.modelId(), new Metrics(rateBins));
         }
         long l2rWindows = 0;
         long l2rCalls = 0;

@@ -6,8 +6,7 @@ import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.token.Tokenizer;
-import org.sigmavrate.model.baseline.ProbabilisticAltitudeDifference;
-import org.sigmavrate.model.calibration.ConformalBands;
+import org.sigmavrate.model.calibration.CalibratedBands;
 import org.sigmavrate.model.calibration.ObservationBuckets;
 import org.sigmavrate.model.density.CategoricalDensity;
 import org.sigmavrate.model.density.PiecewiseLinearQuantiles;
@@ -61,18 +60,20 @@ final class HiddenStepScoring {
         }
     }
 
-    /** The density row's median and CRPS, with the central bands corrected per bucket; no CRPS or NLL of its own. */
-    static void scoreConformal(Metrics m, EvalWindow w, ObservedWindow shown, DensityAt d, ConformalBands conformal) {
+    /**
+     * The density row's median with its quantiles corrected per bucket by {@code bands} (at {@link #BAND_LEVELS}, as
+     * the service and infill publish them); no CRPS or NLL of its own.
+     */
+    static void scoreConformal(Metrics m, EvalWindow w, ObservedWindow shown, DensityAt d, CalibratedBands bands) {
         m.window(w.truth().flightId());
-        int[] buckets = ObservationBuckets.of(ProbabilisticAltitudeDifference.observedSteps(shown));
+        int[] buckets = ObservationBuckets.of(shown);
         for (int s = 0; s < buckets.length; s++) {
             if (buckets[s] < 0) {
                 continue;
             }
             double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            double[] q = d.at(s, Channel.VERTICAL_RATE).quantiles(BAND_LEVELS);
-            m.add(truth, q[2], Double.NaN, Double.NaN, conformal.central50(buckets[s], q[1], q[3]),
-                    conformal.central90(buckets[s], q[0], q[4]));
+            double[] q = bands.correct(buckets[s], d.at(s, Channel.VERTICAL_RATE).quantiles(BAND_LEVELS));
+            m.add(truth, q[2], Double.NaN, Double.NaN, new double[] {q[1], q[3]}, new double[] {q[0], q[4]});
         }
     }
 

@@ -4,11 +4,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.sigmavrate.domain.token.BinScale;
+import org.sigmavrate.model.calibration.RandomizedCoverage;
+
 /**
  * Running metrics of one row on one protocol, over hidden steps. The sums are also kept per flight, so that
- * intervals can resample flights (the windows of one flight are not independent of each other).
+ * intervals can resample flights (the windows of one flight are not independent of each other). Coverage is counted
+ * twice: plain (the truth inside the interval) and, given the truth's bins, randomized ({@link RandomizedCoverage}:
+ * the fraction of the truth's bin inside the interval).
  */
 public final class Metrics {
+    private final BinScale truthBins;
     private long windows;
     private final Sums total = new Sums();
     private final Map<String, Sums> byFlight = new LinkedHashMap<>();
@@ -27,6 +33,8 @@ public final class Metrics {
         private long withBands;
         private long in50;
         private long in90;
+        private double in50Randomized;
+        private double in90Randomized;
 
         public long steps() {
             return steps;
@@ -53,14 +61,35 @@ public final class Metrics {
             return in90;
         }
 
-        private void add(double absErr, double crpsValue, int bands, int inside50, int inside90) {
+        /** Sum over steps with bands of the covered fraction of the truth's bin by the central 50% interval. */
+        public double in50Randomized() {
+            return in50Randomized;
+        }
+
+        public double in90Randomized() {
+            return in90Randomized;
+        }
+
+        private void add(double absErr, double crpsValue, int bands, int inside50, int inside90, double r50, double r90) {
             steps++;
             absError += absErr;
             crps += crpsValue;
             withBands += bands;
             in50 += inside50;
             in90 += inside90;
+            in50Randomized += r50;
+            in90Randomized += r90;
         }
+    }
+
+    /** Without bins: no randomized coverage. */
+    public Metrics() {
+        this(null);
+    }
+
+    /** @param truthBins the truth's tokenizer scale (vertical rate), for the randomized coverage */
+    public Metrics(BinScale truthBins) {
+        this.truthBins = truthBins;
     }
 
     /** Starts a window of {@code flightId}: the steps added until the next call count for that flight. */
@@ -80,15 +109,21 @@ public final class Metrics {
         int bands = 0;
         int in50 = 0;
         int in90 = 0;
+        double r50 = 0;
+        double r90 = 0;
         if (central50 != null && central90 != null) {
             bands = 1;
             in50 = truth >= central50[0] && truth <= central50[1] ? 1 : 0;
             in90 = truth >= central90[0] && truth <= central90[1] ? 1 : 0;
+            if (truthBins != null) {
+                r50 = RandomizedCoverage.of(central50[0], central50[1], truth, truthBins);
+                r90 = RandomizedCoverage.of(central90[0], central90[1], truth, truthBins);
+            }
             width50Sum += central50[1] - central50[0];
             width90Sum += central90[1] - central90[0];
         }
-        total.add(Math.abs(e), crps, bands, in50, in90);
-        flight.add(Math.abs(e), crps, bands, in50, in90);
+        total.add(Math.abs(e), crps, bands, in50, in90, r50, r90);
+        flight.add(Math.abs(e), crps, bands, in50, in90, r50, r90);
     }
 
     public long steps() {
@@ -128,6 +163,20 @@ public final class Metrics {
         return total.withBands == 0 ? Double.NaN : total.in90 / (double) total.withBands;
     }
 
+    /** Randomized coverage of the central 50% interval: mean covered fraction of the truth's bin; NaN without bins. */
+    public double coverage50Randomized() {
+        return total.withBands == 0 || truthBins == null ? Double.NaN : total.in50Randomized / total.withBands;
+    }
+
+    public double coverage90Randomized() {
+        return total.withBands == 0 || truthBins == null ? Double.NaN : total.in90Randomized / total.withBands;
+    }
+
+    /** Whether the randomized coverages are counted. */
+    public boolean randomized() {
+        return truthBins != null;
+    }
+
     /** Mean width of the central 50% interval (ft/min). */
     public double width50() {
         return total.withBands == 0 ? Double.NaN : width50Sum / total.withBands;
@@ -149,6 +198,8 @@ public final class Metrics {
         m.put("nll_per_hidden_step", num(nll()));
         m.put("coverage_50", num(coverage50()));
         m.put("coverage_90", num(coverage90()));
+        m.put("coverage_50_randomized", num(coverage50Randomized()));
+        m.put("coverage_90_randomized", num(coverage90Randomized()));
         m.put("width_50_fpm", num(width50()));
         m.put("width_90_fpm", num(width90()));
         return m;

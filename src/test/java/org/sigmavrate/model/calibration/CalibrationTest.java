@@ -97,27 +97,22 @@ class CalibrationTest {
         double[] sorted90 = s90.clone();
         Arrays.sort(sorted50);
         Arrays.sort(sorted90);
-        double[] w50 = new double[B];
-        double[] w90 = new double[B];
-        Arrays.fill(w50, Double.NaN);
-        Arrays.fill(w90, Double.NaN);
+        double[] w50 = filled(Double.NaN);
+        double[] w90 = filled(Double.NaN);
         w50[0] = ConformalBands.conformalQuantile(sorted50, 0.5);
         w90[0] = ConformalBands.conformalQuantile(sorted90, 0.1);
-        ConformalBands bands = new ConformalBands(w50, w90, new long[B]);
+        CalibratedBands bands = new CalibratedBands(bands(w50, w90), LEVELS);
         int in50 = 0;
         int in90 = 0;
         int far = ObservationBuckets.ofLabel("beyond 25+");
         for (int i = 0; i < n; i++) {
-            double[] c50 = bands.central50(far, -20, 20);
-            double[] c90 = bands.central90(far, -2000, 2000);
-            in50 += truth[i] >= c50[0] && truth[i] <= c50[1] ? 1 : 0;
-            in90 += truth[i] >= c90[0] && truth[i] <= c90[1] ? 1 : 0;
+            double[] q = bands.correct(far, new double[] {-2000, -20, 0, 20, 2000});
+            in50 += truth[i] >= q[1] && truth[i] <= q[3] ? 1 : 0;
+            in90 += truth[i] >= q[0] && truth[i] <= q[4] ? 1 : 0;
         }
         assertTrue(w50[0] > 0 && w90[0] < 0, "widened 50%, narrowed 90%");
         assertEquals(0.5, in50 / (double) n, 1.0 / n + 1e-9, "an unfitted bucket uses the fitted one");
         assertEquals(0.9, in90 / (double) n, 1.0 / n + 1e-9);
-        ConformalBands narrowing = new ConformalBands(filled(-10), filled(-10), new long[B]);
-        assertArrayEquals(new double[] {1, 1}, narrowing.central50(0, -4, 6), 0, "narrowed past nothing: the midpoint");
     }
 
     @Test
@@ -130,11 +125,14 @@ class CalibrationTest {
             counts[b] = 60 + b;
         }
         double[] w50 = filled(Double.NaN);
+        double[] w80 = filled(Double.NaN);
         double[] w90 = filled(Double.NaN);
         w50[2] = -8.5;
+        w80[2] = 3;
         w90[2] = 12.25;
         Calibration c = new Calibration("sgpt-x", "abc", 32, Map.of("inputs", "val.csv"),
-                new ResidualQuantiles(levels, q, counts), new ConformalBands(w50, w90, counts));
+                new ResidualQuantiles(levels, q, counts), new ConformalBands(ConformalBands.Score.RANDOMIZED,
+                        new double[] {0.5, 0.8, 0.9}, new double[][] {w50, w80, w90}, counts));
         Path file = dir.resolve("sub/calibration.json");
         c.write(file);
         Calibration back = Calibration.read(file);
@@ -146,10 +144,23 @@ class CalibrationTest {
         for (int b = 0; b < B; b++) {
             assertArrayEquals(q[b], back.residuals().quantiles()[b]);
         }
-        assertArrayEquals(w50, back.conformal().widen50());
-        assertArrayEquals(w90, back.conformal().widen90());
+        assertEquals(ConformalBands.Score.RANDOMIZED, back.conformal().score());
+        assertArrayEquals(new double[] {0.5, 0.8, 0.9}, back.conformal().coverages());
+        assertArrayEquals(w50, back.conformal().widen()[0]);
+        assertArrayEquals(w80, back.conformal().widen()[1]);
+        assertArrayEquals(w90, back.conformal().widen()[2]);
+        assertTrue(Files.readString(file).contains("\"widen_80_fpm\" : 3.0"), "one field per central interval");
         Files.writeString(file, "{\"format\":\"something-else\"}");
         assertThrows(IOException.class, () -> Calibration.read(file));
+    }
+
+    /** Quantile levels the service publishes by default. */
+    static final double[] LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+    /** Point-score corrections of the 50% and 90% intervals, per bucket. */
+    static ConformalBands bands(double[] widen50, double[] widen90) {
+        return new ConformalBands(ConformalBands.Score.POINT, new double[] {0.5, 0.9}, new double[][] {widen50, widen90},
+                new long[B]);
     }
 
     private static double[] filled(double v) {
