@@ -68,7 +68,8 @@ def add_train_args(p: argparse.ArgumentParser):
                    help="weight of the vertical-rate tokens in the loss (altitude tokens weigh 1)")
     p.add_argument("--log-every", type=int, default=50)
     p.add_argument("--eval-every", type=int, default=500, help="validation + checkpoint every N steps")
-    p.add_argument("--eval-windows", type=int, default=512, help="validation windows used during training")
+    p.add_argument("--eval-windows", type=int, default=512,
+                   help="validation windows used during training, spread evenly over the split")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0 = all cores)")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--resume", action="store_true", help="continue from RUN_DIR/ckpt.pt")
@@ -186,6 +187,14 @@ def mean_nll(model, tokens: np.ndarray, spec: Spec, order: str, seed: int, batch
     return tot / max(cnt, 1)
 
 
+def evenly_spaced(tokens: np.ndarray, n: int) -> np.ndarray:
+    """n windows spread evenly over the split (windows come grouped by input file, so the first n would
+    represent only the first sources)."""
+    if n <= 0 or n >= len(tokens):
+        return tokens
+    return tokens[np.linspace(0, len(tokens) - 1, n).round().astype(np.int64)]
+
+
 def rng_state(np_rng: np.random.Generator) -> Dict:
     st = {"numpy": np_rng.bit_generator.state, "torch": torch.get_rng_state()}
     if torch.cuda.is_available():
@@ -214,7 +223,7 @@ def train(args) -> Dict:
     spec = ds.spec
     # leave-one-source-out: the excluded origins are neither trained on nor used to select the checkpoint
     train_split = ds.split("train").without_origins(args.exclude_origin)
-    val_tokens = ds.split("val").without_origins(args.exclude_origin).tokens[: args.eval_windows]
+    val_tokens = evenly_spaced(ds.split("val").without_origins(args.exclude_origin).tokens, args.eval_windows)
     if args.steps is None and args.minutes is None:
         args.steps = 2000
     torch.manual_seed(args.seed)
