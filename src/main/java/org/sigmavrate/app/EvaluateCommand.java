@@ -93,6 +93,17 @@ public class EvaluateCommand implements Callable<Integer> {
                     + "correction over a span's hidden steps (default: ${DEFAULT-VALUE})")
     int consistencyBand;
 
+    @Option(names = "--consistency-share", defaultValue = "width",
+            description = "how the altitude-consistent row shares a span's correction among its steps: width (in "
+                    + "proportion to the band width) or variance (to its square, as Gaussian conditioning on the span's "
+                    + "sum would) (default: ${DEFAULT-VALUE})")
+    String consistencyShare;
+
+    @Option(names = "--consistency-altitude-noise", defaultValue = "0", paramLabel = "FT",
+            description = "with --consistency-share variance: standard deviation (ft) of an observed altitude "
+                    + "difference; 0 makes the span's altitude change a hard constraint (default: ${DEFAULT-VALUE})")
+    double consistencyAltitudeNoise;
+
     @Option(names = "--calibration", paramLabel = "FILE",
             description = {"calibration written by `calibrate` on validation flights: adds the probabilistic",
                     "altitude-difference baseline and the σ-GPT density with conformal bands; default: calibration.json",
@@ -128,6 +139,14 @@ public class EvaluateCommand implements Callable<Integer> {
             band = AltitudeConsistentRates.Band.ofPercent(consistencyBand);
         } catch (IllegalArgumentException e) {
             System.err.println("evaluate: --consistency-band: " + e.getMessage());
+            return 2;
+        }
+        AltitudeConsistentRates consistent;
+        try {
+            consistent = new AltitudeConsistentRates(band, AltitudeConsistentRates.Share.parse(consistencyShare),
+                    consistencyAltitudeNoise);
+        } catch (IllegalArgumentException e) {
+            System.err.println("evaluate: --consistency-share / --consistency-altitude-noise: " + e.getMessage());
             return 2;
         }
         if (bootstrapReplicates < 1) {
@@ -182,7 +201,7 @@ public class EvaluateCommand implements Callable<Integer> {
                     new AltitudeDifferenceForecaster(), new PersistenceForecaster());
             Evaluator evaluator = new Evaluator(model, noModel ? 0 : samples, baselines, seed, batchWindows)
                     .sampleWindows(sampleWindows)
-                    .altitudeConsistent(new AltitudeConsistentRates(band))
+                    .altitudeConsistent(consistent)
                     .calibration(calibration)
                     .leftToRight(l2r, l2r == null ? null : baselineSession.modelId());
             FlightBootstrap bootstrap = new FlightBootstrap(bootstrapReplicates, seed);
@@ -226,6 +245,8 @@ public class EvaluateCommand implements Callable<Integer> {
             json.put("max_known_positions", maxKnown);
             json.put("samples", samples);
             json.put("altitude_consistent_band", band.percent());
+            json.put("altitude_consistent_share", consistent.share().name().toLowerCase(java.util.Locale.ROOT));
+            json.put("altitude_consistent_noise_ft", consistent.altitudeNoiseFt());
             json.put("metric_channel", "vertical_rate (ft/min), hidden steps only");
             Map<String, Object> intervals = new LinkedHashMap<>();
             intervals.put("method", "percentile bootstrap over flights: flights drawn with replacement, ratio of the "

@@ -2,6 +2,7 @@ package org.sigmavrate.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
@@ -44,6 +45,61 @@ class AltitudeConsistentRatesTest {
             v[i] = scale * rng.nextDouble();
         }
         return v;
+    }
+
+    @Test
+    void theVarianceShareMovesEachStepByItsSquaredWidthsShareAndStillMatchesTheIntegral() {
+        ObservedWindow w = window();
+        double[] medians = randomPath(5, 2000);
+        double[] widths = randomPath(6, 600);
+        double[] shift = new AltitudeConsistentRates(AltitudeConsistentRates.Band.CENTRAL_90,
+                AltitudeConsistentRates.Share.VARIANCE, 0).shifts(w, medians, widths);
+        double[] byWidth = new AltitudeConsistentRates(AltitudeConsistentRates.Band.CENTRAL_90).shifts(w, medians, widths);
+        int[][] spans = {{0, 5, 3000, 3650}, {5, 12, 3650, 4475}};
+        for (int[] span : spans) {
+            int intervals = span[1] - span[0];
+            int hidden = intervals - 1;
+            double integral = 0;
+            double total = 0;
+            for (int k = span[0] + 1; k < span[1]; k++) {
+                integral += (medians[k] + shift[k]) * intervals / (double) hidden * STEP_MINUTES;
+                total += shift[k];
+                double share = widths[k] * widths[k] / widths[span[0] + 1] / widths[span[0] + 1];
+                assertEquals(shift[span[0] + 1] * share, shift[k], 1e-9, "shift in proportion to the squared width");
+            }
+            assertEquals(span[3] - span[2], integral, 1e-9);
+            double totalByWidth = 0;
+            for (int k = span[0] + 1; k < span[1]; k++) {
+                totalByWidth += byWidth[k];
+            }
+            assertEquals(totalByWidth, total, 1e-9, "the same total correction, shared otherwise");
+        }
+    }
+
+    @Test
+    void aNoisyAltitudeDifferenceMovesTheStepsOnlyPartWayAndLessForConfidentSteps() {
+        ObservedWindow w = window();
+        double[] medians = randomPath(5, 2000);
+        double[] widths = randomPath(6, 600);
+        var hard = new AltitudeConsistentRates(AltitudeConsistentRates.Band.CENTRAL_90,
+                AltitudeConsistentRates.Share.VARIANCE, 0).shifts(w, medians, widths);
+        var soft = new AltitudeConsistentRates(AltitudeConsistentRates.Band.CENTRAL_90,
+                AltitudeConsistentRates.Share.VARIANCE, 50).shifts(w, medians, widths);
+        double[] narrow = widths.clone();
+        for (int k = 0; k < narrow.length; k++) {
+            narrow[k] /= 4;
+        }
+        var softNarrow = new AltitudeConsistentRates(AltitudeConsistentRates.Band.CENTRAL_90,
+                AltitudeConsistentRates.Share.VARIANCE, 50).shifts(w, medians, narrow);
+        for (int k = 1; k < 12; k++) {
+            if (k == 5) {
+                continue; // an observed step between the two spans
+            }
+            assertTrue(Math.abs(soft[k]) < Math.abs(hard[k]) && Math.signum(soft[k]) == Math.signum(hard[k]), "step " + k);
+            assertTrue(Math.abs(softNarrow[k]) < Math.abs(soft[k]) / 4, "confident steps trust the model more: " + k);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new AltitudeConsistentRates(
+                AltitudeConsistentRates.Band.CENTRAL_90, AltitudeConsistentRates.Share.WIDTH, 50));
     }
 
     @Test
