@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.model.AltitudeConsistency;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.calibration.Calibration;
@@ -77,6 +78,10 @@ public class CalibrateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    /** the setting the bands will be published with: the corrections are fitted around those quantiles */
+    @Mixin
+    ConsistencyOptions consistencyOptions;
+
     @Override
     public Integer call() {
         if (maxKnown < 0) {
@@ -89,7 +94,9 @@ public class CalibrateCommand implements Callable<Integer> {
         }
         List<Protocol> chosen;
         ConformalBands.Score conformity;
+        AltitudeConsistency consistency;
         try {
+            consistency = consistencyOptions.setting();
             chosen = EvalInputs.protocols(protocols);
             conformity = ConformalBands.Score.parse(score);
             new ForecastSettings(quantiles, 0, ForecastSettings.SamplerKind.BURST, BurstVariant.EXACT, 1, 0);
@@ -112,7 +119,10 @@ public class CalibrateCommand implements Callable<Integer> {
             Path target = out;
             if (!noModel) {
                 session = modelOptions.open();
-                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(0).withMaxKnown(maxKnown));
+                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(0).withMaxKnown(maxKnown)
+                        .withAltitudeConsistency(consistency));
+                System.err.println("calibrate: fitting the band corrections around the quantiles published with "
+                        + "altitude consistency " + consistency.describe());
                 target = out != null ? out : session.directory().resolve(Calibration.FILE_NAME);
             }
             Map<String, Object> from = new LinkedHashMap<>();

@@ -17,12 +17,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.model.AltitudeConsistency;
 import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 import org.sigmavrate.model.baseline.LinearInterpolationForecaster;
 import org.sigmavrate.model.baseline.PersistenceForecaster;
+import org.sigmavrate.model.calibration.CalibratedBands;
 import org.sigmavrate.model.calibration.Calibration;
 import org.sigmavrate.model.eval.BaselineComparisons;
 import org.sigmavrate.model.eval.EvalWindow;
@@ -88,22 +90,6 @@ public class EvaluateCommand implements Callable<Integer> {
                     + "intervals of the ratios against the baselines and of the coverages (default: ${DEFAULT-VALUE})")
     int bootstrapReplicates;
 
-    @Option(names = "--consistency-band", defaultValue = "90",
-            description = "the central band (50 or 90, percent) whose width shares out the altitude-consistent row's "
-                    + "correction over a span's hidden steps (default: ${DEFAULT-VALUE})")
-    int consistencyBand;
-
-    @Option(names = "--consistency-share", defaultValue = "width",
-            description = "how the altitude-consistent row shares a span's correction among its steps: width (in "
-                    + "proportion to the band width) or variance (to its square, as Gaussian conditioning on the span's "
-                    + "sum would) (default: ${DEFAULT-VALUE})")
-    String consistencyShare;
-
-    @Option(names = "--consistency-altitude-noise", defaultValue = "0", paramLabel = "FT",
-            description = "with --consistency-share variance: standard deviation (ft) of an observed altitude "
-                    + "difference; 0 makes the span's altitude change a hard constraint (default: ${DEFAULT-VALUE})")
-    double consistencyAltitudeNoise;
-
     @Option(names = "--calibration", paramLabel = "FILE",
             description = {"calibration written by `calibrate` on validation flights: adds the probabilistic",
                     "altitude-difference baseline and the σ-GPT density with conformal bands; default: calibration.json",
@@ -128,27 +114,27 @@ public class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    /**
+     * --altitude-consistency: what the σ-GPT publishes (the conformal row); the altitude-consistent row is scored with
+     * these parameters either way, next to the raw density row
+     */
+    @Mixin
+    ConsistencyOptions consistencyOptions;
+
     @Override
     public Integer call() {
         if (maxKnown < 0) {
             System.err.println("evaluate: --max-known must be >= 0 (0: all observed positions)");
             return 2;
         }
-        AltitudeConsistentRates.Band band;
+        AltitudeConsistency consistency;
         try {
-            band = AltitudeConsistentRates.Band.ofPercent(consistencyBand);
+            consistency = consistencyOptions.setting();
         } catch (IllegalArgumentException e) {
-            System.err.println("evaluate: --consistency-band: " + e.getMessage());
+            System.err.println("evaluate: " + e.getMessage());
             return 2;
         }
-        AltitudeConsistentRates consistent;
-        try {
-            consistent = new AltitudeConsistentRates(band, AltitudeConsistentRates.Share.parse(consistencyShare),
-                    consistencyAltitudeNoise);
-        } catch (IllegalArgumentException e) {
-            System.err.println("evaluate: --consistency-share / --consistency-altitude-noise: " + e.getMessage());
-            return 2;
-        }
+        AltitudeConsistentRates consistent = consistency.rates();
         if (bootstrapReplicates < 1) {
             System.err.println("evaluate: --bootstrap must be >= 1");
             return 2;
@@ -176,7 +162,11 @@ public class EvaluateCommand implements Callable<Integer> {
             LeftToRightSampler l2r = null;
             if (!noModel) {
                 session = modelOptions.open();
-                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(samples).withMaxKnown(maxKnown));
+                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(samples)
+                        .withMaxKnown(maxKnown).withAltitudeConsistency(consistency));
+                System.err.println("evaluate: altitude consistency of the published rates (the conformal row): "
+                        + consistency.describe() + "; the density row is the raw model, the altitude-consistent row "
+                        + "uses " + consistency.parameters());
                 Path l2rDir = leftToRightModel(session.directory(), l2rInfo);
                 if (l2rDir != null) {
                     baselineSession = SigmaGptSession.open(l2rDir,
@@ -244,7 +234,8 @@ public class EvaluateCommand implements Callable<Integer> {
             json.put("seed", seed);
             json.put("max_known_positions", maxKnown);
             json.put("samples", samples);
-            json.put("altitude_consistent_band", band.percent());
+            json.put("altitude_consistency", consistency.toMap());
+            json.put("altitude_consistent_band", consistent.band().percent());
             json.put("altitude_consistent_share", consistent.share().name().toLowerCase(java.util.Locale.ROOT));
             json.put("altitude_consistent_noise_ft", consistent.altitudeNoiseFt());
             json.put("metric_channel", "vertical_rate (ft/min), hidden steps only");
@@ -323,11 +314,20 @@ public class EvaluateCommand implements Callable<Integer> {
             System.err.printf("evaluate: warning: the calibration's band corrections were fitted for %s, not %s; "
                     + "no conformal row%n", c.modelId(), model.modelId());
             info.put("conformal_dropped", "fitted for model " + c.modelId());
-            c = new Calibration(c.modelId(), c.specSha256(), c.maxKnown(), c.fittedOn(), c.residuals(), null);
-        } else if (c.conformal() != null && model != null && c.maxKnown() != maxKnown) {
-            System.err.printf("evaluate: warning: the calibration's band corrections were fitted with --max-known %d, "
-                    + "this run uses %d%n", c.maxKnown(), maxKnown);
+            c = c.withoutConformal();
+        } else if (c.conformal() != null && model != null) {
+            if (c.maxKnown() != maxKnown) {
+                System.err.printf("evaluate: warning: the calibration's band corrections were fitted with --max-known "
+                        + "%d, this run uses %d%n", c.maxKnown(), maxKnown);
+            }
+            String mismatch = CalibratedBands.consistencyMismatch(c.consistency(),
+                    model.settings().altitudeConsistency());
+            if (mismatch != null) {
+                System.err.println("evaluate: warning: " + mismatch);
+                info.put("altitude_consistency_mismatch", mismatch);
+            }
         }
+        info.put("altitude_consistency", c.consistency().toMap());
         System.err.println("evaluate: calibration " + file + " (fitted on " + c.fittedOn().get("inputs") + ")");
         return c;
     }

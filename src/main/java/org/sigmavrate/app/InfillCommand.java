@@ -89,12 +89,16 @@ public class InfillCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    ConsistencyOptions consistencyOptions;
+
     @Override
     public Integer call() {
         Spec spec = SpecLoader.bundled();
         ForecastSettings settings;
         try {
-            settings = ForecastSettings.defaults().withSamples(samples).withLevels(quantiles).withMaxKnown(maxKnown);
+            settings = ForecastSettings.defaults().withSamples(samples).withLevels(quantiles).withMaxKnown(maxKnown)
+                    .withAltitudeConsistency(consistencyOptions.setting());
         } catch (IllegalArgumentException e) {
             System.err.println("infill: " + e.getMessage());
             return 2;
@@ -148,6 +152,8 @@ public class InfillCommand implements Callable<Integer> {
             return 2;
         }
         System.err.printf("infill: %d flights, %d windows, K = %d samples%n", flights, windows.size(), samples);
+        System.err.println("infill: altitude consistency " + settings.altitudeConsistency().describe());
+        altitudeConsistent = settings.altitudeConsistency().enabled();
         boolean csv = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
         try (SigmaGptSession session = modelOptions.open();
                 SigmaGptForecaster model = new SigmaGptForecaster(session, settings, false,
@@ -202,7 +208,7 @@ public class InfillCommand implements Callable<Integer> {
         }
         try {
             CalibratedBands.Choice c = CalibratedBands.forModel(!noCalibration, file, session.modelId(),
-                    settings.maxKnown(), settings.quantileLevels());
+                    settings.maxKnown(), settings.quantileLevels(), settings.altitudeConsistency());
             System.err.println("infill: " + c.description() + (noCalibration ? " (--no-calibration)" : ""));
             calibrated = c.bands() != null;
             return c;
@@ -213,6 +219,7 @@ public class InfillCommand implements Callable<Integer> {
     }
 
     private boolean calibrated;
+    private boolean altitudeConsistent;
 
     private static String csvHeader(ForecastSettings s) {
         StringBuilder b = new StringBuilder("flight_id,timestamp,flight_step,channel,observed,value,estimate,mean");
@@ -264,6 +271,7 @@ public class InfillCommand implements Callable<Integer> {
         m.put("steps", g.steps());
         m.put("quantile_levels", f.quantileLevels());
         m.put("calibrated_bands", calibrated);
+        m.put("altitude_consistent", altitudeConsistent);
         m.put("forward_calls", f.forwardCalls());
         for (Channel c : Channel.values()) {
             ChannelForecast cf = f.channel(c);

@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.model.AltitudeConsistency;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
@@ -96,6 +97,19 @@ public class StreamingBeans {
     @ConfigProperty(name = "forecaster.calibrated-bands", defaultValue = "true")
     boolean calibratedBands;
 
+    /**
+     * forecaster.altitude-consistency.*: unset (or empty) keys take {@link AltitudeConsistency#DEFAULT}'s values, the
+     * one place the defaults are defined
+     */
+    @ConfigProperty(name = "forecaster.altitude-consistency.enabled")
+    Optional<String> consistencyEnabled = Optional.empty();
+    @ConfigProperty(name = "forecaster.altitude-consistency.band")
+    Optional<String> consistencyBand = Optional.empty();
+    @ConfigProperty(name = "forecaster.altitude-consistency.share")
+    Optional<String> consistencyShare = Optional.empty();
+    @ConfigProperty(name = "forecaster.altitude-consistency.altitude-noise-ft")
+    Optional<String> consistencyNoiseFt = Optional.empty();
+
     @ConfigProperty(name = "forecaster.topics.input", defaultValue = "surveillance-reports")
     String inputTopic;
     @ConfigProperty(name = "forecaster.topics.trajectories", defaultValue = "infilled-trajectories")
@@ -144,6 +158,8 @@ public class StreamingBeans {
         Gauge.builder("sigmavrate.model.info", () -> 1).description("the forecaster in use")
                 .tag("model_id", f.modelId()).tag("spec_sha256", f.specSha256()).tag("setting", model)
                 .tag("bands", f instanceof SigmaGptForecaster s && s.calibratedBands() != null ? "calibrated" : "raw")
+                .tag("altitude_consistency", f instanceof SigmaGptForecaster s
+                        && s.settings().altitudeConsistency().enabled() ? "on" : "off")
                 .register(registry);
         LOG.infof("forecaster: %s (forecaster.model=%s)", f.modelId(), model);
         return f;
@@ -173,7 +189,7 @@ public class StreamingBeans {
         }
         ForecastSettings fs = new ForecastSettings(parseLevels(quantiles), samples,
                 ForecastSettings.SamplerKind.valueOf(sampler.trim().toUpperCase(Locale.ROOT)), BurstVariant.EXACT,
-                maxBatchSequences, maxKnownPositions);
+                maxBatchSequences, maxKnownPositions, altitudeConsistency());
         SigmaGptSession session = SigmaGptSession.open(dir,
                 new SessionConfig(intraOpThreads, ExecutionProvider.parse(executionProvider)));
         InferenceMetrics im = session.metrics();
@@ -188,10 +204,12 @@ public class StreamingBeans {
         LOG.infof("sigma-gpt: %s from %s, provider %s, %d intra-op thread(s), K=%d %s sample paths per window, "
                 + "quantiles %s", session.modelId(), dir, im.executionProvider(), intraOpThreads, samples,
                 sampler, quantiles);
+        LOG.infof("sigma-gpt altitude consistency: %s (forecaster.altitude-consistency.enabled=%s)",
+                fs.altitudeConsistency().describe(), fs.altitudeConsistency().enabled());
         CalibratedBands.Choice bands;
         try {
             bands = CalibratedBands.forModel(calibratedBands, dir.resolve(Calibration.FILE_NAME), session.modelId(),
-                    maxKnownPositions, fs.quantileLevels());
+                    maxKnownPositions, fs.quantileLevels(), fs.altitudeConsistency());
         } catch (IOException e) {
             session.close();
             throw new ModelLoadException("forecaster.calibrated-bands=true: cannot read the calibration "
@@ -201,6 +219,16 @@ public class StreamingBeans {
         }
         LOG.infof("sigma-gpt bands: %s (forecaster.calibrated-bands=%s)", bands.description(), calibratedBands);
         return new SigmaGptForecaster(session, fs, true, bands.bands());
+    }
+
+    /** forecaster.altitude-consistency.*, each unset key at its default; a bad value stops the start, naming it. */
+    AltitudeConsistency altitudeConsistency() {
+        try {
+            return AltitudeConsistency.parse(consistencyEnabled.orElse(null), consistencyBand.orElse(null),
+                    consistencyShare.orElse(null), consistencyNoiseFt.orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forecaster.altitude-consistency.*: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -14,9 +14,11 @@ import org.sigmavrate.model.sampling.BurstVariant;
  * @param maxBatch       most sequences per forward call
  * @param maxKnown       most observed positions a window is conditioned on (0: all): beyond it, those nearest in
  *                       time to a position asked about are kept (see {@link ContextSelector})
+ * @param altitudeConsistency whether the published rates are shifted to agree with the observed altitudes
+ *                       ({@link AltitudeConsistency#DEFAULT} unless given)
  */
 public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind sampler, BurstVariant burstVariant,
-        int maxBatch, int maxKnown) {
+        int maxBatch, int maxKnown, AltitudeConsistency altitudeConsistency) {
     public static final double[] DEFAULT_LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
     /**
      * Observed positions a window is conditioned on by default: chosen on the validation flights for the shipped
@@ -40,25 +42,42 @@ public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind
         if (samples < 0 || maxBatch < 1 || maxKnown < 0) {
             throw new IllegalArgumentException("samples >= 0, max batch >= 1 and max known >= 0 (0: all)");
         }
+        if (altitudeConsistency == null) {
+            throw new IllegalArgumentException("altitude consistency: a setting, off or on");
+        }
+    }
+
+    /** With the default altitude consistency ({@link AltitudeConsistency#DEFAULT}). */
+    public ForecastSettings(double[] quantileLevels, int samples, SamplerKind sampler, BurstVariant burstVariant,
+            int maxBatch, int maxKnown) {
+        this(quantileLevels, samples, sampler, burstVariant, maxBatch, maxKnown, AltitudeConsistency.DEFAULT);
     }
 
     public static ForecastSettings defaults() {
-        return new ForecastSettings(DEFAULT_LEVELS, 16, SamplerKind.BURST, BurstVariant.EXACT, 16, DEFAULT_MAX_KNOWN);
+        return new ForecastSettings(DEFAULT_LEVELS, 16, SamplerKind.BURST, BurstVariant.EXACT, 16, DEFAULT_MAX_KNOWN,
+                AltitudeConsistency.DEFAULT);
     }
 
     public ForecastSettings withSamples(int n) {
-        return new ForecastSettings(quantileLevels, n, sampler, burstVariant, maxBatch, maxKnown);
+        return new ForecastSettings(quantileLevels, n, sampler, burstVariant, maxBatch, maxKnown, altitudeConsistency);
     }
 
     public ForecastSettings withLevels(double[] levels) {
-        return new ForecastSettings(levels, samples, sampler, burstVariant, maxBatch, maxKnown);
+        return new ForecastSettings(levels, samples, sampler, burstVariant, maxBatch, maxKnown,
+                altitudeConsistency);
     }
 
     public ForecastSettings withSampler(SamplerKind kind) {
-        return new ForecastSettings(quantileLevels, samples, kind, burstVariant, maxBatch, maxKnown);
+        return new ForecastSettings(quantileLevels, samples, kind, burstVariant, maxBatch, maxKnown,
+                altitudeConsistency);
     }
 
     public ForecastSettings withMaxKnown(int positions) {
-        return new ForecastSettings(quantileLevels, samples, sampler, burstVariant, maxBatch, positions);
+        return new ForecastSettings(quantileLevels, samples, sampler, burstVariant, maxBatch, positions,
+                altitudeConsistency);
+    }
+
+    public ForecastSettings withAltitudeConsistency(AltitudeConsistency consistency) {
+        return new ForecastSettings(quantileLevels, samples, sampler, burstVariant, maxBatch, maxKnown, consistency);
     }
 }

@@ -32,8 +32,11 @@ import org.sigmavrate.model.sequence.Sequences;
  * estimates from it, and K joint sample paths of both channels from the burst sampler. Observed values are kept
  * as observed. Known positions are fed in a random order drawn from the window's seed; with
  * {@link ForecastSettings#maxKnown()} set, a dense window is conditioned on its observed positions nearest to the
- * ones asked about ({@link ContextSelector}). With {@link CalibratedBands}, the vertical rate's published quantiles
- * are corrected per bucket of each hidden step (the median, the altitude, the densities and the samples are not).
+ * ones asked about ({@link ContextSelector}). With {@link ForecastSettings#altitudeConsistency()} on, the vertical
+ * rate's estimate, mean and quantiles are translated per hidden step so that each span between two known altitudes
+ * agrees with the altitude change ({@link AltitudeConsistentRates}; the densities and the sample paths stay as
+ * drawn). With {@link CalibratedBands}, the published rate quantiles (shifted, when consistency is on) are then
+ * corrected per bucket of each hidden step (the median, the altitude, the densities and the samples are not).
  */
 public final class SigmaGptForecaster implements WindowForecaster {
     private static final long ORDER_SALT = 0x5DEECE66DL;
@@ -49,6 +52,8 @@ public final class SigmaGptForecaster implements WindowForecaster {
     private final ContextSelector context;
     private final boolean ownsSession;
     private final CalibratedBands calibratedBands;
+    /** null when altitude consistency is off */
+    private final AltitudeConsistentRates consistentRates;
 
     public SigmaGptForecaster(SigmaGptSession session, ForecastSettings settings) {
         this(session, settings, false);
@@ -80,6 +85,7 @@ public final class SigmaGptForecaster implements WindowForecaster {
                 : new BurstSampler(session, settings.maxBatch(), settings.burstVariant(), 1);
         this.context = new ContextSelector(grid, settings.maxKnown());
         this.ownsSession = ownsSession;
+        this.consistentRates = settings.altitudeConsistency().enabled() ? settings.altitudeConsistency().rates() : null;
     }
 
     public SigmaGptSession session() {
@@ -97,6 +103,16 @@ public final class SigmaGptForecaster implements WindowForecaster {
     /** The corrections of the published rate quantiles; null when they are the raw model quantiles. */
     public CalibratedBands calibratedBands() {
         return calibratedBands;
+    }
+
+    /**
+     * Per step of a window, the translation (ft/min) of its published rate estimate, mean and quantiles: the
+     * altitude-consistent shift of each hidden step in a span when {@link ForecastSettings#altitudeConsistency()} is
+     * on, 0 elsewhere and when it is off. {@code calibrate} fits and {@code evaluate}'s conformal row scores the band
+     * corrections on the densities' quantiles moved by these, as they are published.
+     */
+    public double[] rateShifts(WindowDensity d) {
+        return consistentRates == null ? new double[d.request().steps()] : consistentRates.shifts(d);
     }
 
     /** The sampling task of a window: its known positions and tokens in the order the densities use. */
@@ -198,12 +214,14 @@ public final class SigmaGptForecaster implements WindowForecaster {
             SampleResult s = samples == null ? null : samples.get(w);
             int calls = (d.unknown().length > 0 ? 1 : 0) + (s == null ? 0 : s.forwardCalls());
             out.add(new WindowForecast(windows.get(w), modelId(), specSha256(), settings.quantileLevels(),
-                    channel(d, s, Channel.VERTICAL_RATE), channel(d, s, Channel.ALTITUDE), calls));
+                    channel(d, s, Channel.VERTICAL_RATE, consistentRates == null ? null : rateShifts(d)),
+                    channel(d, s, Channel.ALTITUDE, null), calls));
         }
         return out;
     }
 
-    private ChannelForecast channel(WindowDensity d, SampleResult s, Channel c) {
+    /** @param shift per step, the translation of the estimate, mean and quantiles; null: none */
+    private ChannelForecast channel(WindowDensity d, SampleResult s, Channel c, double[] shift) {
         ObservedWindow w = d.request();
         int steps = w.steps();
         double[] levels = settings.quantileLevels();
@@ -232,6 +250,14 @@ public final class SigmaGptForecaster implements WindowForecaster {
             estimate[step] = density.median();
             mean[step] = density.mean();
             quantiles[step] = density.quantiles(levels);
+            if (shift != null) {
+                // before the calibrated correction, which was fitted around the shifted quantiles
+                estimate[step] += shift[step];
+                mean[step] += shift[step];
+                for (int q = 0; q < quantiles[step].length; q++) {
+                    quantiles[step][q] += shift[step];
+                }
+            }
             if (buckets != null) {
                 quantiles[step] = calibratedBands.correct(buckets[step], quantiles[step]);
             }

@@ -3,6 +3,8 @@ package org.sigmavrate.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.grid.GriddedFlight;
+import org.sigmavrate.model.AltitudeConsistency;
+import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.SigmaGptForecaster;
+import org.sigmavrate.model.TinyModel;
 import org.sigmavrate.model.calibration.Calibration;
 import org.sigmavrate.model.calibration.ConformalBands;
 import org.sigmavrate.model.calibration.ObservationBuckets;
@@ -69,6 +74,27 @@ class CalibratedBandsSettingTest {
         assertEquals(off[2], on[2], 0.0);
         assertEquals(off[3] + 20, on[3], 1e-9);
         assertEquals(off[4] + 40, on[4], 1e-9);
+    }
+
+    /** forecaster.altitude-consistency.*: unset keys take AltitudeConsistency.DEFAULT's values; a bad one is named. */
+    @Test
+    void theServiceReadsAltitudeConsistencyWithItsDefaultsFromOnePlace() throws IOException {
+        StreamingBeans b = beans(TinyModel.directory(), false);
+        assertEquals(AltitudeConsistency.DEFAULT, b.altitudeConsistency(), "nothing set: the defaults");
+        b.consistencyEnabled = Optional.of("true");
+        assertEquals(AltitudeConsistency.DEFAULT.withEnabled(true), b.altitudeConsistency());
+        try (SigmaGptForecaster f = (SigmaGptForecaster) b.sigmaGpt(new SimpleMeterRegistry())) {
+            assertTrue(f.settings().altitudeConsistency().enabled(), "applied where forecasts are made");
+        }
+        b.consistencyShare = Optional.of("width");
+        b.consistencyNoiseFt = Optional.of("0");
+        b.consistencyBand = Optional.of("50");
+        assertEquals(new AltitudeConsistency(true, AltitudeConsistentRates.Band.CENTRAL_50,
+                AltitudeConsistentRates.Share.WIDTH, 0), b.altitudeConsistency());
+        b.consistencyBand = Optional.of("75");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::altitudeConsistency);
+        assertTrue(e.getMessage().contains("forecaster.altitude-consistency") && e.getMessage().contains("75"),
+                e.getMessage());
     }
 
     private static double[] lastRate(WindowForecast f) {

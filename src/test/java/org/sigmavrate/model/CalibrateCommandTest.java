@@ -3,6 +3,7 @@ package org.sigmavrate.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,79 @@ class CalibrateCommandTest {
         assertTrue(gap.path("coverage_intervals").path("sigma-gpt density").path("coverage_90_randomized").path("ci95").isArray());
         assertTrue(rows.path("baseline-altitude-difference").path("coverage_50_randomized").isNull(), "a point has no bands");
         assertEquals("randomized", root.path("calibration").path("conformity_score").asText());
+    }
+
+    /**
+     * With --altitude-consistency, calibrate fits around the shifted quantiles and records the setting; evaluate keeps
+     * the raw density row, scores the conformal row as published and compares the altitude-consistent row with the
+     * best point baseline, the probabilistic baseline and the density row; a file fitted otherwise is warned about.
+     */
+    @Test
+    void altitudeConsistencyIsFittedScoredAndWarnedAboutAsPublished() throws IOException {
+        Path flights = LeftToRightBaselineTest.flightFile(dir);
+        Path consistent = dir.resolve("consistent.json");
+        CommandRun fit = CommandRun.of(new CalibrateCommand(), "--input", flights.toString(), "--model",
+                TinyModel.directory().toString(), "--out", consistent.toString(), "--altitude-consistency");
+        assertEquals(0, fit.exit(), fit.err());
+        assertTrue(fit.err().contains("altitude consistency on (90% band, variance share, altitude noise 100 ft)"),
+                fit.err());
+        assertEquals(AltitudeConsistency.DEFAULT.withEnabled(true), Calibration.read(consistent).consistency());
+        Path raw = dir.resolve("raw.json");
+        assertEquals(0, CommandRun.of(new CalibrateCommand(), "--input", flights.toString(), "--model",
+                TinyModel.directory().toString(), "--out", raw.toString(), "--altitude-consistency=false").exit());
+        assertFalse(Calibration.read(raw).consistency().enabled());
+
+        Path metrics = dir.resolve("metrics.json");
+        CommandRun run = CommandRun.of(new EvaluateCommand(), "--input", flights.toString(), "--model",
+                TinyModel.directory().toString(), "--out", metrics.toString(), "--samples", "0", "--calibration",
+                consistent.toString(), "--bootstrap", "100", "--protocol", "gap", "--altitude-consistency");
+        assertEquals(0, run.exit(), run.err());
+        assertFalse(run.err().contains("warning: the band corrections were fitted"), run.err());
+        JsonNode root = new ObjectMapper().readTree(metrics.toFile());
+        assertTrue(root.path("altitude_consistency").path("enabled").asBoolean());
+        assertEquals("variance", root.path("altitude_consistent_share").asText());
+        JsonNode gap = root.path("protocols").path("gap");
+        JsonNode rows = gap.path("rows");
+        assertTrue(rows.path("sigma-gpt density").path("nll_per_hidden_step").isNumber(), "the raw density row");
+        assertTrue(rows.path("sigma-gpt density (conformal)").path("coverage_90").isNumber());
+        assertNotEquals(rows.path("sigma-gpt density").path("mae_fpm").asDouble(),
+                rows.path("sigma-gpt density (conformal)").path("mae_fpm").asDouble(),
+                "the conformal row is the published, shifted median");
+        assertEquals(rows.path("sigma-gpt altitude-consistent").path("mae_fpm").asDouble(),
+                rows.path("sigma-gpt density (conformal)").path("mae_fpm").asDouble(), 1e-9,
+                "published median = the altitude-consistent row's");
+        String best = null;
+        for (String b : List.of("baseline-linear", "baseline-altitude-difference", "baseline-persistence")) {
+            if (best == null || rows.path(b).path("mae_fpm").asDouble() < rows.path(best).path("mae_fpm").asDouble()) {
+                best = b;
+            }
+        }
+        List<String> ratios = new java.util.ArrayList<>();
+        for (JsonNode r : gap.path("ratios")) {
+            if (r.path("row").asText().equals("sigma-gpt altitude-consistent")) {
+                ratios.add(r.path("metric").asText() + " / " + r.path("baseline").asText());
+            }
+        }
+        assertEquals(List.of("mae / " + best, "crps / baseline-altitude-difference probabilistic",
+                "mae / sigma-gpt density", "crps / sigma-gpt density"), ratios);
+        assertTrue(run.out().contains("sigma-gpt altitude-consistent") && run.out().contains("CRPS / sigma-gpt density"),
+                run.out());
+
+        CommandRun mismatched = CommandRun.of(new EvaluateCommand(), "--input", flights.toString(), "--model",
+                TinyModel.directory().toString(), "--out", metrics.toString(), "--samples", "0", "--calibration",
+                raw.toString(), "--bootstrap", "20", "--protocol", "gap", "--altitude-consistency");
+        assertEquals(0, mismatched.exit(), mismatched.err());
+        assertTrue(mismatched.err().contains("warning: the band corrections were fitted with altitude consistency off, "
+                + "this forecaster publishes with it on"), mismatched.err());
+
+        Path out = dir.resolve("consistent.jsonl");
+        CommandRun infill = CommandRun.of(new InfillCommand(), "--input", flights.toString(), "--model",
+                TinyModel.directory().toString(), "--out", out.toString(), "--samples", "0", "--calibration",
+                raw.toString(), "--altitude-consistency");
+        assertEquals(0, infill.exit(), infill.err());
+        assertTrue(infill.err().contains("infill: altitude consistency on") && infill.err().contains("warning: the band "
+                + "corrections were fitted with altitude consistency off"), infill.err());
+        assertTrue(new ObjectMapper().readTree(Files.readAllLines(out).get(0)).path("altitude_consistent").asBoolean());
     }
 
     /** infill publishes the calibrated bands as the service does, and the raw ones with --no-calibration. */

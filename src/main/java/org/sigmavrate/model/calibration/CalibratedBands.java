@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.model.AltitudeConsistency;
 
 /**
  * The one place where a {@link ConformalBands} fit moves published quantiles: the service's density bands, the
@@ -134,9 +135,13 @@ public final class CalibratedBands {
     public record Choice(CalibratedBands bands, String description) {
     }
 
-    /** @throws IOException when the file exists and cannot be read as a calibration */
-    public static Choice forModel(boolean enabled, Path file, String modelId, int maxKnown, double[] levels)
-            throws IOException {
+    /**
+     * @param consistency the altitude consistency the forecaster publishes with: a file fitted with another one is
+     *                    used with a warning (its corrections were fitted around other quantiles)
+     * @throws IOException when the file exists and cannot be read as a calibration
+     */
+    public static Choice forModel(boolean enabled, Path file, String modelId, int maxKnown, double[] levels,
+            AltitudeConsistency consistency) throws IOException {
         if (!enabled) {
             return new Choice(null, "raw model quantiles (calibrated bands turned off)");
         }
@@ -159,7 +164,8 @@ public final class CalibratedBands {
         List<String> parts = new ArrayList<>();
         parts.add("calibrated bands from " + file + " (model " + c.modelId() + ", " + c.conformal().score().label()
                 + " conformity score, fitted on " + c.fittedOn().get("inputs") + ", max-known "
-                + c.maxKnown() + ")");
+                + c.maxKnown() + (c.consistency().enabled() ? ", altitude consistency " + c.consistency().describe()
+                : "") + ")");
         parts.add("central intervals corrected: " + percents(bands.corrected()));
         if (bands.uncorrected().length > 0) {
             parts.add("published raw, not fitted: " + percents(bands.uncorrected())
@@ -173,7 +179,24 @@ public final class CalibratedBands {
         if (c.maxKnown() != maxKnown) {
             parts.add("warning: fitted with max-known " + c.maxKnown() + ", this forecaster uses " + maxKnown);
         }
+        String mismatch = consistencyMismatch(c.consistency(), consistency);
+        if (mismatch != null) {
+            parts.add("warning: " + mismatch);
+        }
         return new Choice(bands, String.join("; ", parts));
+    }
+
+    /**
+     * Why corrections fitted with altitude consistency {@code fitted} do not match what a forecaster with {@code used}
+     * publishes; null when they match (both off, or both on with the same parameters).
+     */
+    public static String consistencyMismatch(AltitudeConsistency fitted, AltitudeConsistency used) {
+        if (fitted.publishesAsWith(used)) {
+            return null;
+        }
+        return "the band corrections were fitted with altitude consistency " + fitted.describe()
+                + ", this forecaster publishes with it " + used.describe() + " (refit with bin/forecaster calibrate "
+                + "and the same setting)";
     }
 
     private static String percents(double[] coverages) {

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import org.sigmavrate.model.AltitudeConsistency;
+
 /**
  * What the {@code calibrate} command fits on validation flights and {@code evaluate}, {@code infill} and the
  * service read: the altitude-difference baseline's residual quantiles and the σ-GPT's conformal band corrections
@@ -24,11 +26,30 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * @param fittedOn    inputs, windows, flights, protocols, seed: for the record
  * @param residuals   the altitude-difference baseline's residual quantiles
  * @param conformal   the σ-GPT's band corrections; null when fitted without the model
+ * @param consistency whether the σ-GPT's quantiles were made altitude-consistent before the corrections were fitted
+ *                    (as the forecaster then publishes them); a file without it was fitted on the raw quantiles (off)
  */
 public record Calibration(String modelId, String specSha256, int maxKnown, Map<String, Object> fittedOn,
-        ResidualQuantiles residuals, ConformalBands conformal) {
+        ResidualQuantiles residuals, ConformalBands conformal, AltitudeConsistency consistency) {
     public static final String FORMAT = "sigma-vrate-calibration-v1";
     public static final String FILE_NAME = "calibration.json";
+
+    /** Fitted on the raw model quantiles (altitude consistency off). */
+    public Calibration(String modelId, String specSha256, int maxKnown, Map<String, Object> fittedOn,
+            ResidualQuantiles residuals, ConformalBands conformal) {
+        this(modelId, specSha256, maxKnown, fittedOn, residuals, conformal, AltitudeConsistency.DEFAULT.withEnabled(false));
+    }
+
+    public Calibration {
+        if (consistency == null) {
+            throw new IllegalArgumentException("altitude consistency: off or on, not null");
+        }
+    }
+
+    /** The same calibration without band corrections (the residual quantiles do not depend on the model). */
+    public Calibration withoutConformal() {
+        return new Calibration(modelId, specSha256, maxKnown, fittedOn, residuals, null, consistency);
+    }
 
     public void write(Path file) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -36,6 +57,7 @@ public record Calibration(String modelId, String specSha256, int maxKnown, Map<S
         json.put("model_id", modelId);
         json.put("spec_sha256", specSha256);
         json.put("max_known_positions", maxKnown);
+        json.put("altitude_consistency", consistency.toMap());
         json.put("fitted_on", fittedOn);
         json.put("buckets", "kind (between two observed steps, or beyond: before the first or after the last) and "
                 + "distance in grid steps to the nearest observed step");
@@ -132,7 +154,24 @@ public record Calibration(String modelId, String specSha256, int maxKnown, Map<S
         return new Calibration(json.path("model_id").isTextual() ? json.path("model_id").asText() : null,
                 json.path("spec_sha256").isTextual() ? json.path("spec_sha256").asText() : null,
                 json.path("max_known_positions").asInt(), fittedOn, new ResidualQuantiles(levels, quantiles, counts),
-                conformal);
+                conformal, consistency(file, json.path("altitude_consistency")));
+    }
+
+    /** Files written before the setting existed were fitted on the raw quantiles: off. */
+    private static AltitudeConsistency consistency(Path file, JsonNode node) throws IOException {
+        if (!node.isObject()) {
+            return AltitudeConsistency.DEFAULT.withEnabled(false);
+        }
+        try {
+            return AltitudeConsistency.parse(text(node.path("enabled")), text(node.path("band")),
+                    text(node.path("share")), text(node.path("altitude_noise_ft")));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": altitude_consistency: " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode v) {
+        return v.isMissingNode() || v.isNull() ? null : v.asText();
     }
 
     /** "widen_50_fpm": a bucket's correction of the central interval of probability {@code coverage}. */

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.token.BinScale;
+import org.sigmavrate.model.AltitudeConsistency;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.WindowDensity;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
@@ -27,7 +28,9 @@ import org.sigmavrate.model.density.CategoricalDensity;
  * the protocols, (a) the altitude-difference rule's residuals, whose empirical quantiles (type 7) at
  * {@link #RESIDUAL_LEVELS} become the probabilistic baseline, and (b) with a model, the CQR corrections of the
  * σ-GPT's central intervals, one for each central probability of the quantile levels to be published (0.05, 0.25,
- * 0.75, 0.95: the 50% and 90% intervals), with the chosen {@link ConformalBands.Score}. A bucket with fewer than
+ * 0.75, 0.95: the 50% and 90% intervals), with the chosen {@link ConformalBands.Score}, around the quantiles as the
+ * model publishes them: moved by {@link SigmaGptForecaster#rateShifts} (altitude-consistent when its settings say
+ * so, the consistency then recorded in the file). A bucket with fewer than
  * {@link #MIN_COUNT} values is left unfitted (its nearest fitted bucket stands in,
  * {@link ObservationBuckets#nearestFitted}).
  */
@@ -90,6 +93,7 @@ public final class CalibrationFitter {
                     ObservedWindow o = shown.get(i);
                     int[] bucket = ObservationBuckets.of(o);
                     double[] point = rule.rates(o);
+                    double[] shift = densities == null ? null : model.rateShifts(densities.get(i));
                     for (int s = 0; s < bucket.length; s++) {
                         if (bucket[s] < 0) {
                             continue;
@@ -99,6 +103,9 @@ public final class CalibrationFitter {
                         if (densities != null) {
                             CategoricalDensity d = densities.get(i).at(s, Channel.VERTICAL_RATE);
                             double[] q = d.quantiles(levels);
+                            for (int l = 0; l < q.length; l++) {
+                                q[l] += shift[s];
+                            }
                             BinScale bins = d.scale();
                             int bin = bins.bin(truth);
                             for (int k = 0; k < coverages.length; k++) {
@@ -143,7 +150,9 @@ public final class CalibrationFitter {
         return new Calibration(model == null ? null : model.modelId(), model == null ? null : model.specSha256(),
                 model == null ? 0 : model.settings().maxKnown(), fittedOn,
                 new ResidualQuantiles(RESIDUAL_LEVELS, quantiles, counts),
-                model == null ? null : new ConformalBands(score, coverages, widen, scoreCounts));
+                model == null ? null : new ConformalBands(score, coverages, widen, scoreCounts),
+                model == null ? AltitudeConsistency.DEFAULT.withEnabled(false)
+                        : model.settings().altitudeConsistency());
     }
 
     /** c of one bucket's steps at miscoverage α, with this fitter's score. */

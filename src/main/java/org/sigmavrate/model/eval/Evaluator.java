@@ -34,8 +34,10 @@ import org.sigmavrate.model.sampling.SampleTask;
 /**
  * Runs the evaluation rows over windows under one protocol. Metrics are on the vertical rate of hidden steps.
  * Rows: σ-GPT densities (median point estimate, exact discrete CRPS, NLL of the true bin, interpolated central
- * intervals), the same densities made altitude-consistent ({@link AltitudeConsistentRates}) and, with a calibration,
- * with conformal bands, σ-GPT sample median over K joint samples (empirical CRPS and quantiles), when a left-to-right baseline
+ * intervals; always the raw model, whatever the forecaster's altitude consistency), the same densities made
+ * altitude-consistent ({@link AltitudeConsistentRates}) and, with a calibration, with conformal bands as the
+ * forecaster publishes them (around its quantiles shifted by {@link SigmaGptForecaster#rateShifts}, so
+ * altitude-consistent when its settings say so), σ-GPT sample median over K joint samples (empirical CRPS and quantiles), when a left-to-right baseline
  * model is given its sample median over K left-to-right samples (observed steps forced) and, for {@code forecast}
  * only, its density row (the mixture over the K sampled prefixes of the conditionals the samples were drawn from,
  * see {@link LeftToRightSampler}), with a calibration the probabilistic altitude-difference baseline, and point
@@ -223,7 +225,7 @@ public final class Evaluator {
                     }
                     if (conformal != null) {
                         scoreConformal(rows.get(CONFORMAL_ROW), batch.get(i), observed.get(i), densities.get(i)::at,
-                                conformal);
+                                model.rateShifts(densities.get(i)), conformal);
                     }
                     if (paths != null) {
                         scoreSamples(rows.get(sampleRow()), tok, batch.get(i), hidden.get(i), paths.get(i));

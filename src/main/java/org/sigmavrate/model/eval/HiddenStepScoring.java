@@ -61,10 +61,12 @@ final class HiddenStepScoring {
     }
 
     /**
-     * The density row's median with its quantiles corrected per bucket by {@code bands} (at {@link #BAND_LEVELS}, as
-     * the service and infill publish them); no CRPS or NLL of its own.
+     * The density's quantiles moved by {@code shift} (the forecaster's {@code rateShifts}: 0 unless it publishes
+     * altitude-consistent rates) and then corrected per bucket by {@code bands} (at {@link #BAND_LEVELS}), as the
+     * service and infill publish them; the point is the shifted median. No CRPS or NLL of its own.
      */
-    static void scoreConformal(Metrics m, EvalWindow w, ObservedWindow shown, DensityAt d, CalibratedBands bands) {
+    static void scoreConformal(Metrics m, EvalWindow w, ObservedWindow shown, DensityAt d, double[] shift,
+            CalibratedBands bands) {
         m.window(w.truth().flightId());
         int[] buckets = ObservationBuckets.of(shown);
         for (int s = 0; s < buckets.length; s++) {
@@ -72,7 +74,11 @@ final class HiddenStepScoring {
                 continue;
             }
             double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            double[] q = bands.correct(buckets[s], d.at(s, Channel.VERTICAL_RATE).quantiles(BAND_LEVELS));
+            double[] q = d.at(s, Channel.VERTICAL_RATE).quantiles(BAND_LEVELS);
+            for (int k = 0; k < q.length; k++) {
+                q[k] += shift[s];
+            }
+            q = bands.correct(buckets[s], q);
             m.add(truth, q[2], Double.NaN, Double.NaN, new double[] {q[1], q[3]}, new double[] {q[0], q[4]});
         }
     }

@@ -2,6 +2,7 @@ package org.sigmavrate.model.calibration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,11 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.domain.token.BinScale;
+import org.sigmavrate.model.AltitudeConsistency;
 import org.sigmavrate.model.eval.Metrics;
 
 class CalibratedBandsTest {
     private static final int B = ObservationBuckets.count();
     private static final double[] LEVELS = CalibrationTest.LEVELS;
+    private static final AltitudeConsistency OFF = AltitudeConsistency.DEFAULT.withEnabled(false);
     private static final BinScale RATE_BINS = SpecLoader.bundled().tokenizer().scale(Channel.VERTICAL_RATE);
 
     @TempDir
@@ -135,22 +138,61 @@ class CalibratedBandsTest {
         new Calibration("sgpt-x", "abc", 32, Map.of("inputs", List.of("val.csv")),
                 new ResidualQuantiles(new double[] {0.5}, residuals, new long[B]),
                 CalibrationTest.bands(filled(-3), filled(12))).write(file);
-        CalibratedBands.Choice on = CalibratedBands.forModel(true, file, "sgpt-x", 32, LEVELS);
+        CalibratedBands.Choice on = CalibratedBands.forModel(true, file, "sgpt-x", 32, LEVELS, OFF);
         assertNotNull(on.bands());
         assertTrue(on.description().contains("calibrated bands from " + file) && on.description().contains("50%, 90%"),
                 on.description());
         assertTrue(on.description().contains("warning: fitted with point conformity scores"), on.description());
-        CalibratedBands.Choice off = CalibratedBands.forModel(false, file, "sgpt-x", 32, LEVELS);
+        CalibratedBands.Choice off = CalibratedBands.forModel(false, file, "sgpt-x", 32, LEVELS, OFF);
         assertNull(off.bands(), "the off switch");
         assertTrue(off.description().contains("turned off"), off.description());
-        assertNull(CalibratedBands.forModel(true, dir.resolve("none.json"), "sgpt-x", 32, LEVELS).bands());
-        CalibratedBands.Choice other = CalibratedBands.forModel(true, file, "sgpt-y", 32, LEVELS);
+        assertNull(CalibratedBands.forModel(true, dir.resolve("none.json"), "sgpt-x", 32, LEVELS, OFF).bands());
+        CalibratedBands.Choice other = CalibratedBands.forModel(true, file, "sgpt-y", 32, LEVELS, OFF);
         assertNull(other.bands(), "fitted for another model");
         assertTrue(other.description().contains("sgpt-x"), other.description());
         CalibratedBands.Choice partly = CalibratedBands.forModel(true, file, "sgpt-x", 16,
-                new double[] {0.1, 0.25, 0.5, 0.75, 0.9});
+                new double[] {0.1, 0.25, 0.5, 0.75, 0.9}, OFF);
         assertTrue(partly.description().contains("published raw, not fitted: 80%")
                 && partly.description().contains("max-known 32, this forecaster uses 16"), partly.description());
+    }
+
+    @Test
+    void aFileFittedWithAnotherAltitudeConsistencyIsUsedWithAWarning() throws IOException {
+        AltitudeConsistency on = AltitudeConsistency.DEFAULT.withEnabled(true);
+        Path raw = dir.resolve("raw.json");
+        Path consistent = dir.resolve("consistent.json");
+        Calibration fitted = new Calibration("sgpt-x", "abc", 32, Map.of("inputs", List.of("val.csv")),
+                new ResidualQuantiles(new double[] {0.5}, new double[B][], new long[B]),
+                CalibrationTest.bands(filled(-3), filled(12)));
+        fitted.write(raw);
+        new Calibration(fitted.modelId(), fitted.specSha256(), fitted.maxKnown(), fitted.fittedOn(), fitted.residuals(),
+                fitted.conformal(), on).write(consistent);
+        assertEquals(on, Calibration.read(consistent).consistency(), "recorded in the file");
+        assertFalse(Calibration.read(raw).consistency().enabled());
+
+        CalibratedBands.Choice matching = CalibratedBands.forModel(true, consistent, "sgpt-x", 32, LEVELS, on);
+        assertNotNull(matching.bands());
+        assertFalse(matching.description().contains("altitude consistency off"), matching.description());
+        assertTrue(matching.description().contains("altitude consistency on (90% band, variance share, altitude noise "
+                + "100 ft)"), matching.description());
+
+        CalibratedBands.Choice rawFileConsistentForecaster = CalibratedBands.forModel(true, raw, "sgpt-x", 32, LEVELS,
+                on);
+        assertNotNull(rawFileConsistentForecaster.bands(), "used, as another max-known is");
+        assertTrue(rawFileConsistentForecaster.description().contains("warning: the band corrections were fitted with "
+                + "altitude consistency off, this forecaster publishes with it on (90% band, variance share, altitude "
+                + "noise 100 ft)"), rawFileConsistentForecaster.description());
+
+        CalibratedBands.Choice consistentFileRawForecaster = CalibratedBands.forModel(true, consistent, "sgpt-x", 32,
+                LEVELS, OFF);
+        assertTrue(consistentFileRawForecaster.description().contains("fitted with altitude consistency on"),
+                consistentFileRawForecaster.description());
+
+        AltitudeConsistency otherNoise = new AltitudeConsistency(true, on.band(), on.share(), 50);
+        assertTrue(CalibratedBands.forModel(true, consistent, "sgpt-x", 32, LEVELS, otherNoise).description()
+                .contains("this forecaster publishes with it on (90% band, variance share, altitude noise 50 ft)"));
+        assertFalse(CalibratedBands.forModel(true, raw, "sgpt-x", 32, LEVELS, OFF).description().contains("altitude"),
+                "both off: nothing to say");
     }
 
     @Test
@@ -163,6 +205,7 @@ class CalibratedBandsTest {
                    "widen_90_fpm": -2.5}}}}
                 """);
         ConformalBands c = Calibration.read(file).conformal();
+        assertFalse(Calibration.read(file).consistency().enabled(), "fitted before altitude consistency: raw quantiles");
         assertEquals(ConformalBands.Score.POINT, c.score());
         assertArrayEquals(new double[] {0.5, 0.9}, c.coverages());
         assertEquals(-9.0, c.widen(0, ObservationBuckets.ofLabel("beyond 9-12")), 0, "the only fitted bucket stands in");

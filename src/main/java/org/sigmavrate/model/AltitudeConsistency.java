@@ -1,0 +1,120 @@
+package org.sigmavrate.model;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.sigmavrate.model.AltitudeConsistentRates.Band;
+import org.sigmavrate.model.AltitudeConsistentRates.Share;
+
+/**
+ * Whether {@link SigmaGptForecaster} publishes its rates made altitude-consistent ({@link AltitudeConsistentRates}),
+ * and with which parameters: the one definition of the setting and of its defaults, read by the service
+ * ({@code forecaster.altitude-consistency.*}), {@code infill}, {@code calibrate} and {@code evaluate}, and recorded
+ * in a calibration file. The parameters are kept when it is off: {@code evaluate} scores its altitude-consistent row
+ * with them either way.
+ *
+ * @param enabled         publish the shifted rates
+ * @param band            the central band whose width shares a span's correction among its steps
+ * @param share           width or variance
+ * @param altitudeNoiseFt standard deviation of an observed altitude difference (variance share only; 0: a hard
+ *                        constraint)
+ */
+public record AltitudeConsistency(boolean enabled, Band band, Share share, double altitudeNoiseFt) {
+    /**
+     * Off until a shipped model shows on its validation flights that it wins: the variance share with 100 ft of
+     * altitude noise cut the density median's MAE by 3.7-7% with sgpt-small-v1 (docs/INFERENCE.md). Turning it on
+     * by default is this one constant.
+     */
+    public static final AltitudeConsistency DEFAULT = new AltitudeConsistency(false, Band.CENTRAL_90, Share.VARIANCE,
+            100);
+
+    public AltitudeConsistency {
+        if (band == null || share == null) {
+            throw new IllegalArgumentException("altitude consistency needs a band and a share");
+        }
+        // the same checks as the rates themselves, so a bad setting fails where it is read
+        new AltitudeConsistentRates(band, share, altitudeNoiseFt);
+    }
+
+    /**
+     * The setting from its texts, each null (or blank) for the default: {@code enabled} true|false, {@code band} 50|90,
+     * {@code share} width|variance, {@code noiseFt} in ft.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static AltitudeConsistency parse(String enabled, String band, String share, String noiseFt) {
+        boolean on = DEFAULT.enabled;
+        if (present(enabled)) {
+            String e = enabled.trim().toLowerCase(Locale.ROOT);
+            if (!e.equals("true") && !e.equals("false")) {
+                throw new IllegalArgumentException("enabled must be true or false, not '" + enabled + "'");
+            }
+            on = e.equals("true");
+        }
+        Band b = DEFAULT.band;
+        if (present(band)) {
+            try {
+                b = Band.ofPercent(Integer.parseInt(band.trim()));
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("band must be 50 or 90 (percent), not '" + band + "'");
+            }
+        }
+        Share s = present(share) ? Share.parse(share) : DEFAULT.share;
+        double noise = DEFAULT.altitudeNoiseFt;
+        if (present(noiseFt)) {
+            try {
+                noise = Double.parseDouble(noiseFt.trim());
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("altitude noise must be a number of ft, not '" + noiseFt + "'");
+            }
+        }
+        return new AltitudeConsistency(on, b, s, noise);
+    }
+
+    private static boolean present(String text) {
+        return text != null && !text.isBlank();
+    }
+
+    public AltitudeConsistency withEnabled(boolean on) {
+        return new AltitudeConsistency(on, band, share, altitudeNoiseFt);
+    }
+
+    /** The rates that shift a window's densities, with these parameters (whether or not it is enabled). */
+    public AltitudeConsistentRates rates() {
+        return new AltitudeConsistentRates(band, share, altitudeNoiseFt);
+    }
+
+    /** Whether forecasts published with {@code other} are the same as with this: both off, or both on alike. */
+    public boolean publishesAsWith(AltitudeConsistency other) {
+        return enabled ? equals(other) : !other.enabled;
+    }
+
+    /** "90% band, variance share, altitude noise 100 ft". */
+    public String parameters() {
+        return band.percent() + "% band, " + share.name().toLowerCase(Locale.ROOT) + " share, altitude noise "
+                + noise() + " ft";
+    }
+
+    /** One line for logs: "on (90% band, variance share, altitude noise 100 ft)" or "off". */
+    public String describe() {
+        return enabled ? "on (" + parameters() + ")" : "off";
+    }
+
+    private String noise() {
+        return altitudeNoiseFt == Math.rint(altitudeNoiseFt) ? String.valueOf((long) altitudeNoiseFt)
+                : String.valueOf(altitudeNoiseFt);
+    }
+
+    /** As recorded in a calibration file and in metrics.json: {@code enabled}, and the parameters when it is on. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", enabled);
+        if (enabled) {
+            m.put("band", band.percent());
+            m.put("share", share.name().toLowerCase(Locale.ROOT));
+            m.put("altitude_noise_ft", altitudeNoiseFt);
+        }
+        return m;
+    }
+}
