@@ -156,6 +156,9 @@ def ablate(args) -> Dict:
     named = [c.split("=", 1) if "=" in c else (Path(c).parent.name, c) for c in args.ckpt]
     ds = Dataset.open(args.data)
     sp = ds.split(args.split)
+    if args.origin:
+        keep = [o for o in sorted(set(sp.origins())) if o not in args.origin]
+        sp = sp.without_origins(keep) if keep else sp
     n = len(sp) if not args.max_windows else min(len(sp), args.max_windows)
     flights = [w["flight_id"] for w in sp.windows[:n]] if sp.windows else [str(i) for i in range(n)]
     origin_of_flight = dict(zip(flights, sp.origins()[:n]))
@@ -166,7 +169,7 @@ def ablate(args) -> Dict:
         if spec.sha256 != ds.spec.sha256:
             raise SystemExit(f"{path}: spec differs from the dataset's")
         models.append((name, path, model, int(ck.get("step", 0))))
-    result = {"data": str(args.data), "split": args.split, "windows": n, "max_known": args.max_known,
+    result = {"data": str(args.data), "split": args.split, "origins": args.origin or "all", "windows": n, "max_known": args.max_known,
               "replicates": args.replicates, "runs": {name: {"ckpt": p, "step": st} for name, p, _, st in models},
               "protocols": {}}
     control = models[0][0]
@@ -245,6 +248,8 @@ def add_ablate_args(p):
     p.add_argument("--split", default="val", choices=["val", "test"])
     p.add_argument("--protocol", default="all", choices=("all",) + PROTOCOLS)
     p.add_argument("--max-known", type=int, default=32, help="known positions nearest to the hidden steps (0 = all)")
+    p.add_argument("--origin", action="append", default=[],
+                   help="score only the windows of this origin (repeat; e.g. the source a leave-one-out run left out)")
     p.add_argument("--max-windows", type=int, default=0, help="0 = all")
     p.add_argument("--replicates", type=int, default=2000, help="bootstrap replicates over flights")
     p.add_argument("--seed", type=int, default=20240415)

@@ -92,7 +92,7 @@ class CalibrateCommandTest {
         CommandRun fit = CommandRun.of(new CalibrateCommand(), "--input", flights.toString(), "--model",
                 TinyModel.directory().toString(), "--out", consistent.toString(), "--altitude-consistency");
         assertEquals(0, fit.exit(), fit.err());
-        assertTrue(fit.err().contains("altitude consistency on (90% band, variance share, altitude noise 100 ft)"),
+        assertTrue(fit.err().contains("altitude consistency " + AltitudeConsistency.DEFAULT.withEnabled(true).describe()),
                 fit.err());
         assertEquals(AltitudeConsistency.DEFAULT.withEnabled(true), Calibration.read(consistent).consistency());
         Path raw = dir.resolve("raw.json");

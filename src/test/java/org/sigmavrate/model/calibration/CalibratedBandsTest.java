@@ -173,15 +173,14 @@ class CalibratedBandsTest {
         CalibratedBands.Choice matching = CalibratedBands.forModel(true, consistent, "sgpt-x", 32, LEVELS, on);
         assertNotNull(matching.bands());
         assertFalse(matching.description().contains("altitude consistency off"), matching.description());
-        assertTrue(matching.description().contains("altitude consistency on (90% band, variance share, altitude noise "
-                + "100 ft)"), matching.description());
+        assertTrue(matching.description().contains("altitude consistency " + on.describe()), matching.description());
 
         CalibratedBands.Choice rawFileConsistentForecaster = CalibratedBands.forModel(true, raw, "sgpt-x", 32, LEVELS,
                 on);
         assertNotNull(rawFileConsistentForecaster.bands(), "used, as another max-known is");
         assertTrue(rawFileConsistentForecaster.description().contains("warning: the band corrections were fitted with "
-                + "altitude consistency off, this forecaster publishes with it on (90% band, variance share, altitude "
-                + "noise 100 ft)"), rawFileConsistentForecaster.description());
+                + "altitude consistency off, this forecaster publishes with it " + on.describe()),
+                rawFileConsistentForecaster.description());
 
         CalibratedBands.Choice consistentFileRawForecaster = CalibratedBands.forModel(true, consistent, "sgpt-x", 32,
                 LEVELS, OFF);
