@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the shipped models (models/sgpt-small-v1, models/l2r-small-v1) and the figures of their model card.
+# Reproduces the first shipped models (models/archive/sgpt-small-v1, models/archive/l2r-small-v1) and the figures of their model card.
 # CPU, 2 cores: the two trainings run side by side, one thread each (on 2 cores one thread per run is faster than
 # two runs of two threads), for the same wall-clock budget. Seeds are fixed; wall-clock budgets make the number of
 # steps depend on the machine's speed, so expect close, not identical, figures on other hardware.
@@ -24,10 +24,10 @@ for run in sgpt-small l2r-small; do
   "$PY" -m sigmavrate_trainer calibrate --ckpt "$RUNS/$run/best.pt" --data "$DATA" --out "$RUNS/$run/calibration.json"
   "$PY" -m sigmavrate_trainer evaluate --ckpt "$RUNS/$run/best.pt" --data "$DATA" --split val --threads 1 \
       --calibration "$RUNS/$run/calibration.json" --out "$RUNS/$run/eval_val.json"
-  "$PY" -m sigmavrate_trainer export --ckpt "$RUNS/$run/best.pt" --out "$ROOT/models/$run-v1" \
+  "$PY" -m sigmavrate_trainer export --ckpt "$RUNS/$run/best.pt" --out "$ROOT/models/archive/$run-v1" \
       --calibration "$RUNS/$run/calibration.json" --metrics "$RUNS/$run/eval_val.json"
 done
 
 cd "$ROOT"
-bin/forecaster evaluate --input "$DATA/test_flights.csv" --protocol all --model models/sgpt-small-v1 \
+bin/forecaster evaluate --input "$DATA/test_flights.csv" --protocol all --model models/archive/sgpt-small-v1 \
     --out "$RUNS/evaluate_test.json"

@@ -31,13 +31,17 @@ import org.sigmavrate.model.onnx.SigmaGptSession;
 import org.sigmavrate.model.onnx.SpecMismatchException;
 
 class SigmaGptSessionTest {
-    /** The tiny test model and every model shipped in models/ (the σ-GPT and its left-to-right baseline). */
+    /**
+     * The tiny test model and every model shipped in models/ (the σ-GPT and its left-to-right baseline) and in
+     * models/archive/ (the earlier versions, kept for their cards' comparisons).
+     */
     static Stream<Path> modelsWithGoldenVectors() throws IOException {
         List<Path> dirs = new ArrayList<>(List.of(TinyModel.directory()));
-        Path shipped = Path.of("models");
-        if (Files.isDirectory(shipped)) {
-            try (Stream<Path> children = Files.list(shipped)) {
-                children.filter(d -> Files.exists(d.resolve("model.onnx"))).sorted().forEach(dirs::add);
+        for (Path shipped : List.of(Path.of("models"), Path.of("models", "archive"))) {
+            if (Files.isDirectory(shipped)) {
+                try (Stream<Path> children = Files.list(shipped)) {
+                    children.filter(d -> Files.exists(d.resolve("model.onnx"))).sorted().forEach(dirs::add);
+                }
             }
         }
         return dirs.stream();
@@ -46,7 +50,9 @@ class SigmaGptSessionTest {
     @Test
     void theRepositoryShipsTheSigmaGptAndItsLeftToRightBaseline() throws IOException {
         List<String> names = modelsWithGoldenVectors().map(d -> d.getFileName().toString()).toList();
+        assertTrue(names.contains("sgpt-small-v2") && names.contains("l2r-small-v2"), names.toString());
         assertTrue(names.contains("sgpt-small-v1") && names.contains("l2r-small-v1"), names.toString());
+        assertEquals(Path.of("models", "sgpt-small-v2"), ModelDirectories.resolve(null), "the default σ-GPT");
     }
 
     @ParameterizedTest
@@ -92,7 +98,7 @@ class SigmaGptSessionTest {
 
     @Test
     void aDensityPassReadingOnlyItsQueryRowsGivesTheFullForwardsLogits() {
-        try (SigmaGptSession session = SigmaGptSession.open(Path.of("models/sgpt-small-v1"),
+        try (SigmaGptSession session = SigmaGptSession.open(Path.of("models/sgpt-small-v2"),
                 new SessionConfig(1, ExecutionProvider.CPU))) {
             assertTrue(session.selectsRows(), "the shipped model is a format-v2 graph");
             var tok = session.spec().tokenizer();
