@@ -20,9 +20,9 @@ VALUE_SCALE = {0: 1000.0, 1: 10000.0}
 
 
 def default_spec_path() -> Path:
-    """The repository's spec (trainer/../src/main/resources/spec/grid-spec-v1.json)."""
+    """The repository's spec (trainer/../src/core/src/main/resources/spec/grid-spec-v1.json)."""
     here = Path(__file__).resolve().parent
-    return here.parent.parent / "src" / "main" / "resources" / "spec" / "grid-spec-v1.json"
+    return here.parent.parent / "src" / "core" / "src" / "main" / "resources" / "spec" / "grid-spec-v1.json"
 
 
 @dataclass

@@ -45,7 +45,7 @@ class CalibratedBandsSettingTest {
     void theServicePublishesCalibratedBandsUnlessTheSettingIsOff() throws IOException {
         Path model = dir.resolve("tiny-test-v1");
         Files.createDirectories(model);
-        try (Stream<Path> files = Files.list(Path.of("src/test/resources/models/tiny-test-v1"))) {
+        try (Stream<Path> files = Files.list(Path.of("src/core/src/test/resources/models/tiny-test-v1"))) {
             for (Path f : files.toList()) {
                 Files.copy(f, model.resolve(f.getFileName()));
             }

@@ -52,7 +52,7 @@ import org.sigmavrate.model.onnx.SigmaGptSession;
  */
 class SigmaGptTopologyTest {
     private static final Spec SPEC = SpecLoader.bundled();
-    private static final Path TINY = Path.of("src/test/resources/models/tiny-test-v1");
+    private static final Path TINY = Path.of("src/core/src/test/resources/models/tiny-test-v1");
     private static final int K = 2;
     private static SigmaGptSession session;
 

@@ -54,7 +54,7 @@ class ServiceIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of("target/quarkus-app/quarkus-run.jar")),
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of("src/cli/target/quarkus-app/quarkus-run.jar")),
                 "needs the packaged service: run through mvn verify");
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
                 .setNumControllerNodes(1).build())
@@ -172,7 +172,7 @@ class ServiceIT {
                 "-Dkafka-streams.application.server=localhost:" + port, "-Dkafka-streams.consumer.session.timeout.ms=10000",
                 "-Dforecaster.topics.input=" + topics.input(), "-Dforecaster.topics.trajectories=" + topics.trajectories(),
                 "-Dforecaster.topics.bands=" + topics.bands(), "-Dforecaster.topics.dead-letter=" + topics.deadLetter(),
-                "-jar", "target/quarkus-app/quarkus-run.jar", "serve", "--bootstrap", cluster.bootstrapServers(),
+                "-jar", "src/cli/target/quarkus-app/quarkus-run.jar", "serve", "--bootstrap", cluster.bootstrapServers(),
                 "--http-port", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         HttpClient http = HttpClient.newHttpClient();
