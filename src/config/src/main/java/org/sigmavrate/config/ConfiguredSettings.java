@@ -1,0 +1,86 @@
+package org.sigmavrate.config;
+
+import org.sigmavrate.domain.grid.GridDefinition;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.model.AltitudeConsistency;
+import org.sigmavrate.model.AltitudeConsistentRates;
+import org.sigmavrate.model.ForecastSettings;
+import org.sigmavrate.model.onnx.SessionConfig;
+import org.sigmavrate.model.sampling.BurstVariant;
+import org.sigmavrate.streaming.StreamingSettings;
+import org.sigmavrate.streaming.TrackRules;
+
+/**
+ * The one place {@link ForecasterConfig} becomes the settings records of the core and of the topology. A value the
+ * records refuse fails here, with the record's message prefixed by the keys that hold it.
+ */
+public final class ConfiguredSettings {
+    private ConfiguredSettings() {
+    }
+
+    /** The topology's settings: topics, track rules, input checks and batching. */
+    public static StreamingSettings streaming(ForecasterConfig config, Spec spec) {
+        ForecasterConfig.Batch batch = config.batch();
+        try {
+            return new StreamingSettings(topics(config.topics()), trackRules(config, spec.grid()),
+                    Math.round(config.input().maxFutureSeconds() * 1000), batch.everyMs(), batch.maxWindows(),
+                    batch.budgetMs());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forecaster.batch.*: " + e.getMessage(), e);
+        }
+    }
+
+    public static StreamingSettings.Topics topics(ForecasterConfig.Topics topics) {
+        return new StreamingSettings.Topics(topics.input(), topics.trajectories(), topics.bands(), topics.deadLetter());
+    }
+
+    /** How one aircraft's reports become windows: horizon, cadence, grace, max gap and min reports. */
+    public static TrackRules trackRules(ForecasterConfig config, GridDefinition grid) {
+        try {
+            return new TrackRules(grid, Math.round(config.window().horizonSeconds() * 1000),
+                    Math.round(config.trigger().cadenceSeconds() * 1000), Math.round(config.late().graceSeconds() * 1000),
+                    maxGapMillis(config), config.trigger().minReports());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forecaster.window/trigger/late/flight.*: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code forecaster.flight.max-gap-minutes} in ms. */
+    public static long maxGapMillis(ForecasterConfig config) {
+        return Math.round(config.flight().maxGapMinutes() * 60_000);
+    }
+
+    /** How the service's σ-GPT answers (K = {@code forecaster.samples}). */
+    public static ForecastSettings forecast(ForecasterConfig config) {
+        AltitudeConsistency consistency = altitudeConsistency(config.altitudeConsistency());
+        try {
+            return new ForecastSettings(levels(config), config.samples(), config.sampler(), BurstVariant.EXACT,
+                    config.maxBatchSequences(), config.maxKnownPositions(), consistency);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forecaster.quantiles/samples/max-batch-sequences/max-known-positions: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public static double[] levels(ForecasterConfig config) {
+        return config.quantiles().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    public static AltitudeConsistency altitudeConsistency(ForecasterConfig.AltitudeConsistencyConfig c) {
+        try {
+            return new AltitudeConsistency(c.enabled(), AltitudeConsistentRates.Band.ofPercent(c.band()), c.share(),
+                    c.altitudeNoiseFt());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forecaster.altitude-consistency.*: " + e.getMessage(), e);
+        }
+    }
+
+    /** The service's ONNX Runtime session: provider and intra-op threads. */
+    public static SessionConfig session(ForecasterConfig config) {
+        try {
+            return new SessionConfig(config.intraOpThreads(), config.executionProvider());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forecaster.intra-op-threads: " + e.getMessage(), e);
+        }
+    }
+}

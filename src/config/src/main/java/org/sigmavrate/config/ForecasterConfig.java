@@ -1,0 +1,279 @@
+package org.sigmavrate.config;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.sigmavrate.model.AltitudeConsistentRates;
+import org.sigmavrate.model.ForecastSettings;
+import org.sigmavrate.model.onnx.ExecutionProvider;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every {@code forecaster.*} setting of the service and of the command line, with its default: the one place both
+ * are defined. Set a key in application.properties, as {@code -Dforecaster.key=value} or as an environment variable
+ * (upper case, dots and dashes as underscores: {@code FORECASTER_MODEL_DIR}, {@code FORECASTER_BATCH_BUDGET_MS}).
+ * The command line's options take their defaults from here ({@code --help} shows them). {@link ConfiguredSettings}
+ * turns the mapping into the core's and the topology's settings records.
+ */
+@ConfigMapping(prefix = "forecaster")
+public interface ForecasterConfig {
+
+    /** Which forecaster the service runs. */
+    enum Model {
+        /** the ONNX σ-GPT of {@code model-dir}; without a model the service stops at start-up naming this setting */
+        SIGMA_GPT,
+        BASELINE_ALTITUDE_DIFFERENCE,
+        BASELINE_LINEAR_INTERPOLATION,
+        BASELINE_PERSISTENCE,
+        /** inference off: no outputs; only for load-bench's ceiling */
+        NONE
+    }
+
+    /** Wire format of the topics. */
+    enum Serialization {
+        /** Avro single-object encoding, no registry */
+        SINGLE_OBJECT,
+        /** Apicurio serdes, Confluent-compatible wire format; then set {@code apicurio.registry.url} */
+        REGISTRY
+    }
+
+    /**
+     * sigma-gpt | baseline-altitude-difference | baseline-linear-interpolation | baseline-persistence | none.
+     */
+    @WithDefault("sigma-gpt")
+    Model model();
+
+    /**
+     * The σ-GPT's folder (model.onnx, spec.json, model.json); empty: the σ-GPT under models/ (the single model
+     * folder, or among several the single one trained on random orders, {@code "training_order": "random"} in its
+     * model.json).
+     */
+    Optional<String> modelDir();
+
+    /** ONNX Runtime execution provider of the service: cpu | cuda | auto (cuda, falling back to cpu). */
+    @WithDefault("cpu")
+    ExecutionProvider executionProvider();
+
+    /** ONNX Runtime intra-op threads per session (on 2 cores, 1 is often fastest for small batches). */
+    @WithDefault("1")
+    int intraOpThreads();
+
+    /**
+     * K joint sample paths per window in the service's infilled trajectories (each costs about two forward passes per
+     * burst step; 0: bands and point estimates only, one forward pass per window).
+     */
+    @WithDefault("0")
+    int samples();
+
+    /** How sample paths are drawn: burst | sequential. */
+    @WithDefault("burst")
+    ForecastSettings.SamplerKind sampler();
+
+    /** Probability levels of the published bands, ascending in (0, 1). */
+    @WithDefault("0.05,0.25,0.5,0.75,0.95")
+    List<Double> quantiles();
+
+    /**
+     * Publish the rate quantiles with their central intervals (0.05/0.95: 90%, 0.25/0.75: 50%) corrected per kind of
+     * step and distance to the nearest observation by the model folder's calibration.json ({@code calibrate}, fitted
+     * on validation flights for these levels), when it has corrections for this model; false: the raw model
+     * quantiles. A level whose central interval the file did not fit is published raw; the start-up log says which.
+     */
+    @WithDefault("true")
+    boolean calibratedBands();
+
+    /**
+     * Over each run of hidden steps between two reported altitudes, shift the rate's estimate, mean and quantiles
+     * (before the calibrated correction; sample paths as drawn) so that they agree with the altitude change. Fit
+     * calibration.json with the same setting (calibrate --altitude-consistency ...): the start-up log warns when it
+     * was fitted with another one.
+     */
+    AltitudeConsistencyConfig altitudeConsistency();
+
+    /**
+     * Most sequences per ONNX forward call (16: on CPU, larger batches of 128-step windows run slower per sequence,
+     * their attention scores no longer fit the cache; see bin/forecaster bench).
+     */
+    @WithDefault("16")
+    int maxBatchSequences();
+
+    /**
+     * Most observed positions (step x channel) a window is conditioned on: those nearest to the steps asked about;
+     * 0 = all. 32 was chosen on the validation flights for sgpt-small-v1 (as good or better than all on every
+     * protocol, much better across gaps) and makes a dense 1-report/s window's density pass 56 instead of 128
+     * positions long (docs/INFERENCE.md, "Conditioning on the nearest observations").
+     */
+    @WithDefault("32")
+    int maxKnownPositions();
+
+    /** Topic names. */
+    Topics topics();
+
+    /** How a flight's window is cut. */
+    Window window();
+
+    /** When a flight triggers a forecast. */
+    Trigger trigger();
+
+    /** Out-of-order reports. */
+    Late late();
+
+    /** Segmentation of an aircraft's reports into flights. */
+    Flight flight();
+
+    /** Input checks. */
+    Input input();
+
+    /** Batched inference. */
+    Batch batch();
+
+    /**
+     * Threads running the forecaster, off the stream threads (which keep consuming meanwhile); each task has at most
+     * one batch in flight, its outputs are sent by the next punctuation after it finishes.
+     */
+    @WithDefault("1")
+    int inferenceThreads();
+
+    /** Wire format: single-object | registry. */
+    @WithDefault("single-object")
+    Serialization serialization();
+
+    /** The command line's offline commands, where they differ from the service on purpose. */
+    Offline offline();
+
+    /** {@code forecaster.altitude-consistency.*} */
+    interface AltitudeConsistencyConfig {
+        /**
+         * On since sgpt-small-v2, which showed on its validation flights that it wins: the density median's MAE fell
+         * by 3.8% on sparse10, 4.7% on sparse25 and 9.7% on gap, every interval over flights below 1
+         * (models/sgpt-small-v2/MODEL.md).
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The central band (percent, 50 | 90) whose width shares out a span's correction over its hidden steps. */
+        @WithDefault("90")
+        int band();
+
+        /**
+         * width (in proportion to the band width) | variance (to its square, as Gaussian conditioning on the span's
+         * sum would).
+         */
+        @WithDefault("variance")
+        AltitudeConsistentRates.Share share();
+
+        /**
+         * With the variance share: standard deviation (ft) of an observed altitude difference; 0 makes the span's
+         * altitude change a hard constraint. Chosen on the validation flights among 0, 30, 100, 200 and 400 ft
+         * (variance share, 90% band): 200-400 ft cut the MAE by 5-8% on sparse10, sparse25 and gap, every interval
+         * below 1 at 400 ft (docs/INFERENCE.md).
+         */
+        @WithDefault("400")
+        double altitudeNoiseFt();
+    }
+
+    /** {@code forecaster.topics.*} */
+    interface Topics {
+        /** surveillance reports in */
+        @WithDefault("surveillance-reports")
+        String input();
+
+        /** infilled trajectories out */
+        @WithDefault("infilled-trajectories")
+        String trajectories();
+
+        /** density bands out */
+        @WithDefault("density-bands")
+        String bands();
+
+        /** reports that cannot be used, with the reason in a header */
+        @WithDefault("surveillance-reports-dlq")
+        String deadLetter();
+    }
+
+    /** {@code forecaster.window.*} */
+    interface Window {
+        /** A window ends this long after the flight's latest report: one call infills the past and forecasts ahead. */
+        @WithDefault("120")
+        double horizonSeconds();
+    }
+
+    /** {@code forecaster.trigger.*} */
+    interface Trigger {
+        /** A flight triggers on new observations at most once per this much event time. */
+        @WithDefault("10")
+        double cadenceSeconds();
+
+        /** A flight triggers once it has at least this many reports. */
+        @WithDefault("2")
+        int minReports();
+    }
+
+    /** {@code forecaster.late.*} */
+    interface Late {
+        /**
+         * Out-of-order reports up to this much older than the flight's latest are used; older ones are counted and
+         * dropped.
+         */
+        @WithDefault("60")
+        double graceSeconds();
+    }
+
+    /** {@code forecaster.flight.*} */
+    interface Flight {
+        /** A longer silence of an aircraft starts a new flight (the service, and {@code dataset}'s default). */
+        @WithDefault("10")
+        double maxGapMinutes();
+    }
+
+    /** {@code forecaster.input.*} */
+    interface Input {
+        /** Reports further ahead of the wall clock go to the dead-letter topic. */
+        @WithDefault("600")
+        double maxFutureSeconds();
+    }
+
+    /** {@code forecaster.batch.*} */
+    interface Batch {
+        /** A wall-clock punctuator per task runs the pending windows every this many ms. */
+        @WithDefault("200")
+        long everyMs();
+
+        /**
+         * At most this many windows per call; beyond it the least-changed flights wait (cadence stretched, counted in
+         * sigmavrate_cadence_stretched_total).
+         */
+        @WithDefault("2048")
+        int maxWindows();
+
+        /**
+         * Time budget of one inference call: the processor measures the cost per window and takes at most
+         * budget/cost windows per call (the rest wait, the newest window per flight only: cadence stretched); 0: no
+         * budget.
+         */
+        @WithDefault("500")
+        long budgetMs();
+    }
+
+    /**
+     * {@code forecaster.offline.*}: {@code infill}, {@code evaluate} and {@code calibrate} run the same σ-GPT with the
+     * settings above, except where offline work wants another default.
+     */
+    interface Offline {
+        /**
+         * Joint sample paths K per window of {@code infill} and of {@code evaluate}'s sample-median row: offline, the
+         * paths are the product; the service's default ({@code forecaster.samples}) is 0 for throughput.
+         */
+        @WithDefault("16")
+        int samples();
+
+        /**
+         * Execution provider of the offline commands: auto takes the GPU when the CUDA build and one are present; the
+         * service states its provider ({@code forecaster.execution-provider}).
+         */
+        @WithDefault("auto")
+        ExecutionProvider executionProvider();
+    }
+}

@@ -1,0 +1,96 @@
+package org.sigmavrate.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.model.AltitudeConsistentRates;
+import org.sigmavrate.model.ForecastSettings;
+import org.sigmavrate.model.onnx.ExecutionProvider;
+import org.sigmavrate.model.onnx.ModelLoadException;
+import org.sigmavrate.streaming.StreamingSettings;
+
+import io.smallrye.config.ConfigValidationException;
+
+class ForecasterConfigTest {
+    private static final Spec SPEC = SpecLoader.bundled();
+
+    @Test
+    void theDefaultsMakeValidSettingsRecords() {
+        ForecasterConfig c = ConfigDefaults.forecaster();
+        StreamingSettings s = ConfiguredSettings.streaming(c, SPEC);
+        assertEquals(new StreamingSettings.Topics("surveillance-reports", "infilled-trajectories", "density-bands",
+                "surveillance-reports-dlq"), s.topics());
+        assertEquals(120_000, s.rules().horizonMillis());
+        assertEquals(10_000, s.rules().cadenceMillis());
+        assertEquals(60_000, s.rules().graceMillis());
+        assertEquals(600_000, s.rules().maxGapMillis());
+        assertEquals(2, s.rules().minReports());
+        assertEquals(600_000, s.maxFutureMillis());
+        assertEquals(500, s.batchBudgetMillis());
+        ForecastSettings f = ConfiguredSettings.forecast(c);
+        assertArrayEquals(new double[] {0.05, 0.25, 0.5, 0.75, 0.95}, f.quantileLevels());
+        assertEquals(0, f.samples(), "the service publishes bands and point estimates, no sample paths, by default");
+        assertEquals(ForecastSettings.SamplerKind.BURST, f.sampler());
+        assertEquals(32, f.maxKnown());
+        assertTrue(f.altitudeConsistency().enabled());
+        assertEquals(AltitudeConsistentRates.Band.CENTRAL_90, f.altitudeConsistency().band());
+        assertEquals(AltitudeConsistentRates.Share.VARIANCE, f.altitudeConsistency().share());
+        assertEquals(ExecutionProvider.CPU, ConfiguredSettings.session(c).provider());
+        assertEquals(16, c.offline().samples());
+        assertEquals(ExecutionProvider.AUTO, c.offline().executionProvider());
+        assertTrue(c.modelDir().isEmpty());
+    }
+
+    @Test
+    void settingsAsWrittenInApplicationPropertiesOrTheEnvironment() {
+        ForecasterConfig c = ConfigDefaults.forecaster(Map.of("forecaster.model", "baseline-persistence",
+                "forecaster.sampler", "sequential", "forecaster.execution-provider", "cuda",
+                "forecaster.serialization", "registry", "forecaster.quantiles", "0.1,0.5,0.9",
+                "forecaster.altitude-consistency.share", "width", "forecaster.altitude-consistency.band", "50",
+                "forecaster.altitude-consistency.altitude-noise-ft", "0",
+                "forecaster.topics.dead-letter", "dlq", "forecaster.model-dir", ""));
+        assertEquals(ForecasterConfig.Model.BASELINE_PERSISTENCE, c.model());
+        assertEquals("baseline-persistence", ForecasterFactory.label(c.model()));
+        assertEquals(ForecastSettings.SamplerKind.SEQUENTIAL, c.sampler());
+        assertEquals(ExecutionProvider.CUDA, c.executionProvider());
+        assertEquals(ForecasterConfig.Serialization.REGISTRY, c.serialization());
+        assertArrayEquals(new double[] {0.1, 0.5, 0.9}, ConfiguredSettings.forecast(c).quantileLevels());
+        assertEquals(AltitudeConsistentRates.Band.CENTRAL_50, ConfiguredSettings.forecast(c).altitudeConsistency().band());
+        assertEquals(AltitudeConsistentRates.Share.WIDTH, ConfiguredSettings.forecast(c).altitudeConsistency().share());
+        assertEquals("dlq", ConfiguredSettings.streaming(c, SPEC).topics().deadLetter());
+        assertTrue(c.modelDir().isEmpty(), "an empty model-dir is the default model");
+        assertEquals(new org.sigmavrate.model.baseline.PersistenceForecaster().modelId(), ForecasterFactory.open(c).modelId());
+    }
+
+    @Test
+    void aValueTheRecordsRefuseIsNamedByItsKeys() {
+        IllegalArgumentException band = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
+                .forecast(ConfigDefaults.forecaster(Map.of("forecaster.altitude-consistency.band", "80"))));
+        assertTrue(band.getMessage().startsWith("forecaster.altitude-consistency.*"), band.getMessage());
+        IllegalArgumentException levels = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
+                .forecast(ConfigDefaults.forecaster(Map.of("forecaster.quantiles", "0.9,0.1"))));
+        assertTrue(levels.getMessage().contains("forecaster.quantiles"), levels.getMessage());
+        IllegalArgumentException horizon = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
+                .streaming(ConfigDefaults.forecaster(Map.of("forecaster.window.horizon-seconds", "100000")), SPEC));
+        assertTrue(horizon.getMessage().contains("forecaster.window"), horizon.getMessage());
+        assertThrows(ConfigValidationException.class,
+                () -> ConfigDefaults.forecaster(Map.of("forecaster.model", "sigma-gtp")), "an unknown model");
+    }
+
+    @Test
+    void aMissingModelNamesTheSettingsThatChooseAnother() {
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> ForecasterFactory.open(
+                ConfigDefaults.forecaster(Map.of("forecaster.model-dir", "target/no-such-model"))));
+        assertTrue(e.getMessage().contains("forecaster.model-dir") && e.getMessage().contains("FORECASTER_MODEL"),
+                e.getMessage());
+        assertFalse(e.getMessage().isBlank());
+    }
+}
