@@ -20,9 +20,13 @@ public final class ConfigDefaults {
 
     /** @param settings {@code forecaster.*} keys and values, as in application.properties */
     public static ForecasterConfig forecaster(Map<String, String> settings) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ForecasterConfig.class)
+        return config(settings).getConfigMapping(ForecasterConfig.class);
+    }
+
+    /** A configuration with the mapping (its defaults readable by key, as Quarkus's) and these settings. */
+    public static SmallRyeConfig config(Map<String, String> settings) {
+        return new SmallRyeConfigBuilder().withMapping(ForecasterConfig.class)
                 .withSources(new MapBackedConfigSource("test settings", settings, 500) {
                 }).build();
-        return config.getConfigMapping(ForecasterConfig.class);
     }
 }

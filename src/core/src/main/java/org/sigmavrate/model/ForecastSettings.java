@@ -5,7 +5,8 @@ import java.util.Arrays;
 import org.sigmavrate.model.sampling.BurstVariant;
 
 /**
- * How {@link SigmaGptForecaster} answers.
+ * How {@link SigmaGptForecaster} answers. The configured values and their defaults: src/config's ForecasterConfig
+ * ({@code forecaster.*}, and the command line's options).
  *
  * @param quantileLevels probability levels of the bands, ascending in (0, 1)
  * @param samples        joint sample paths per window (0: densities only)
@@ -19,14 +20,6 @@ import org.sigmavrate.model.sampling.BurstVariant;
  */
 public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind sampler, BurstVariant burstVariant,
         int maxBatch, int maxKnown, AltitudeConsistency altitudeConsistency) {
-    public static final double[] DEFAULT_LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
-    /**
-     * Observed positions a window is conditioned on by default: chosen on the validation flights for the shipped
-     * sgpt-small-v1, where 32 was at least as good as all of them on every protocol and much better across gaps
-     * (docs/INFERENCE.md, "Conditioning on the nearest observations").
-     */
-    public static final int DEFAULT_MAX_KNOWN = 32;
-
     public enum SamplerKind {
         BURST, SEQUENTIAL
     }
@@ -51,11 +44,6 @@ public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind
     public ForecastSettings(double[] quantileLevels, int samples, SamplerKind sampler, BurstVariant burstVariant,
             int maxBatch, int maxKnown) {
         this(quantileLevels, samples, sampler, burstVariant, maxBatch, maxKnown, AltitudeConsistency.DEFAULT);
-    }
-
-    public static ForecastSettings defaults() {
-        return new ForecastSettings(DEFAULT_LEVELS, 16, SamplerKind.BURST, BurstVariant.EXACT, 16, DEFAULT_MAX_KNOWN,
-                AltitudeConsistency.DEFAULT);
     }
 
     public ForecastSettings withSamples(int n) {

@@ -53,7 +53,7 @@ class AltitudeConsistentForecastTest {
     }
 
     private static WindowForecast forecast(AltitudeConsistency consistency, CalibratedBands bands, int samples) {
-        ForecastSettings s = ForecastSettings.defaults().withSamples(samples).withAltitudeConsistency(consistency);
+        ForecastSettings s = TinyModel.settings(samples, consistency);
         try (SigmaGptForecaster f = new SigmaGptForecaster(TinyModel.session(), s, false, bands)) {
             return f.forecast(List.of(window())).get(0);
         }
@@ -129,7 +129,7 @@ class AltitudeConsistentForecastTest {
     @Test
     void offPublishesTheRawModelExactly() {
         WindowForecast off = forecast(OFF, null, 0);
-        ForecastSettings settings = ForecastSettings.defaults().withSamples(0).withAltitudeConsistency(OFF);
+        ForecastSettings settings = TinyModel.settings(0, OFF);
         try (SigmaGptForecaster f = new SigmaGptForecaster(TinyModel.session(), settings)) {
             WindowDensity d = f.densities(List.of(window())).get(0);
             assertArrayEquals(new double[window().steps()], f.rateShifts(d), 0.0);
@@ -140,7 +140,7 @@ class AltitudeConsistentForecastTest {
                 }
                 assertEquals(rate.median(), off.rate().estimate()[s], 0.0, "step " + s);
                 assertEquals(rate.mean(), off.rate().mean()[s], 0.0, "step " + s);
-                assertArrayEquals(rate.quantiles(ForecastSettings.DEFAULT_LEVELS), off.rate().quantiles()[s], 0.0);
+                assertArrayEquals(rate.quantiles(TinyModel.LEVELS), off.rate().quantiles()[s], 0.0);
             }
         }
         assertTrue(AltitudeConsistency.DEFAULT.enabled(), "on by default since sgpt-small-v2 won with it on validation");
@@ -163,7 +163,7 @@ class AltitudeConsistentForecastTest {
             w90[k] = 40 + 25 * k;
         }
         CalibratedBands bands = new CalibratedBands(new ConformalBands(ConformalBands.Score.RANDOMIZED,
-                new double[] {0.5, 0.9}, new double[][] {w50, w90}, new long[b]), ForecastSettings.DEFAULT_LEVELS);
+                new double[] {0.5, 0.9}, new double[][] {w50, w90}, new long[b]), TinyModel.LEVELS);
         WindowForecast shifted = forecast(SOFT, null, 0);
         WindowForecast published = forecast(SOFT, bands, 0);
         WindowForecast calibratedRaw = forecast(OFF, bands, 0);

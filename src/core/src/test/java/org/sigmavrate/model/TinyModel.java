@@ -1,5 +1,7 @@
 package org.sigmavrate.model;
 
+import org.sigmavrate.model.sampling.BurstVariant;
+
 import java.nio.file.Path;
 
 import org.sigmavrate.model.onnx.ExecutionProvider;
@@ -29,5 +31,18 @@ public final class TinyModel {
             shared = SigmaGptSession.open(directory(), new SessionConfig(1, ExecutionProvider.CPU));
         }
         return shared;
+    }
+
+    /** The quantile levels the tests publish (5%, 25%, median, 75%, 95%). */
+    public static final double[] LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+    /**
+     * Settings for tests of the forecaster: K sample paths, {@link #LEVELS}, burst sampler, 16 sequences per call, at
+     * most 32 observed positions, altitude consistency as given (the configured defaults are src/config's
+     * ForecasterConfig, out of the core's reach).
+     */
+    public static ForecastSettings settings(int samples, AltitudeConsistency consistency) {
+        return new ForecastSettings(LEVELS, samples, ForecastSettings.SamplerKind.BURST, BurstVariant.EXACT, 16, 32,
+                consistency);
     }
 }

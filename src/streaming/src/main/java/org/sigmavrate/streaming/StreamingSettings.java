@@ -1,9 +1,8 @@
 package org.sigmavrate.streaming;
 
-import org.sigmavrate.domain.spec.Spec;
-
 /**
- * Everything the topology needs to know, from configuration ({@code forecaster.*} in application.properties).
+ * Everything the topology needs to know, from configuration ({@code forecaster.*}: src/config's ForecasterConfig,
+ * where the defaults are).
  *
  * @param topics           topic names
  * @param rules            windowing, cadence, grace, segmentation
@@ -20,10 +19,6 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
 
     /** Topic names, declared once. */
     public record Topics(String input, String trajectories, String bands, String deadLetter) {
-        public static Topics defaults() {
-            return new Topics("surveillance-reports", "infilled-trajectories", "density-bands",
-                    "surveillance-reports-dlq");
-        }
     }
 
     /** Without a time budget (the batch is bounded by {@code maxBatchWindows} alone). */
@@ -36,12 +31,6 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
         if (maxBatchWindows < 1 || batchEveryMillis < 1 || batchBudgetMillis < 0) {
             throw new IllegalArgumentException("batch: every-ms >= 1, max-windows >= 1, budget-ms >= 0");
         }
-    }
-
-    /** The application.properties defaults, without the time budget (tests drive the wall clock by hand). */
-    public static StreamingSettings defaults(Spec spec) {
-        return new StreamingSettings(Topics.defaults(),
-                new TrackRules(spec.grid(), 120_000, 10_000, 60_000, 10 * 60_000, 2), 10 * 60_000, 200, 2048);
     }
 
     public StreamingSettings withBatch(int maxWindows, long budgetMillis) {

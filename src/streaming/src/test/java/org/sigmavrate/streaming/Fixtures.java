@@ -6,12 +6,24 @@ import org.apache.kafka.common.serialization.Serde;
 import org.sigmavrate.avro.v1.SurveillanceReport;
 import org.sigmavrate.avro.v1.VerticalRateSource;
 import org.sigmavrate.domain.flight.Report;
+import org.sigmavrate.domain.spec.Spec;
 
 final class Fixtures {
     static final long T0 = Instant.parse("2023-06-01T12:00:00Z").toEpochMilli();
     static final Serde<SurveillanceReport> REPORTS = AvroFormat.singleObjectSerde(SurveillanceReport.class);
 
     private Fixtures() {
+    }
+
+    /**
+     * The settings these tests are written for (the service's configured defaults are src/config's ForecasterConfig,
+     * out of this module's reach): 120 s horizon, 10 s cadence, 60 s grace, 10 min max gap, 2 reports, reports up to
+     * 10 min ahead, batches every 200 ms of at most 2048 windows and no time budget (tests drive the wall clock).
+     */
+    static StreamingSettings settings(Spec spec) {
+        return new StreamingSettings(new StreamingSettings.Topics("surveillance-reports", "infilled-trajectories",
+                "density-bands", "surveillance-reports-dlq"),
+                new TrackRules(spec.grid(), 120_000, 10_000, 60_000, 10 * 60_000, 2), 10 * 60_000, 200, 2048);
     }
 
     /** A climbing aircraft: altitude 3000 ft + 1500 ft/min. */

@@ -15,7 +15,7 @@ import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.spec.SpecLoader;
 
 class FlightTrackTest {
-    private final StreamingSettings settings = StreamingSettings.defaults(SpecLoader.bundled());
+    private final StreamingSettings settings = Fixtures.settings(SpecLoader.bundled());
     private final TrackRules rules = settings.rules();
     private final WindowAssembler assembler = new WindowAssembler(SpecLoader.bundled(), rules);
 

@@ -35,7 +35,7 @@ import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 
 class ForecastTopologyTest {
     private static final Spec SPEC = SpecLoader.bundled();
-    private static final StreamingSettings SETTINGS = StreamingSettings.defaults(SPEC);
+    private static final StreamingSettings SETTINGS = Fixtures.settings(SPEC);
     private static final StreamingSettings.Topics TOPICS = SETTINGS.topics();
     private final List<TopologyTestDriver> drivers = new ArrayList<>();
 

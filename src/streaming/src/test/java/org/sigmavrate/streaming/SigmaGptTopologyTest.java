@@ -35,7 +35,9 @@ import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.model.AltitudeConsistency;
 import org.sigmavrate.model.ForecastSettings;
+import org.sigmavrate.model.TinyModel;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 import org.sigmavrate.model.calibration.CalibratedBands;
@@ -67,7 +69,7 @@ class SigmaGptTopologyTest {
     }
 
     private static SigmaGptForecaster forecaster() {
-        return new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(K));
+        return new SigmaGptForecaster(session, TinyModel.settings(K, AltitudeConsistency.DEFAULT));
     }
 
     private static final class Harness implements AutoCloseable {
@@ -145,7 +147,7 @@ class SigmaGptTopologyTest {
 
     @Test
     void bothOutputsCarryTheSigmaGptsModelIdSpecHashAndSamplePaths() {
-        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), forecaster())) {
+        try (Harness h = new Harness(Fixtures.settings(SPEC), forecaster())) {
             List<String> out = run(h, traffic(), 10);
             assertFalse(out.isEmpty());
             int trajectories = 0;
@@ -187,10 +189,10 @@ class SigmaGptTopologyTest {
         List<SurveillanceReport> input = traffic();
         List<String> first;
         List<String> second;
-        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), forecaster())) {
+        try (Harness h = new Harness(Fixtures.settings(SPEC), forecaster())) {
             first = run(h, input, 10);
         }
-        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), forecaster())) {
+        try (Harness h = new Harness(Fixtures.settings(SPEC), forecaster())) {
             second = run(h, input, 10);
         }
         assertTrue(first.size() >= 30, "outputs: " + first.size());
@@ -227,7 +229,7 @@ class SigmaGptTopologyTest {
     @Test
     void aSlowModelGetsAsManyWindowsAsItsTimeBudgetFitsAndTheOthersWait() {
         Slow slow = new Slow();
-        StreamingSettings settings = StreamingSettings.defaults(SPEC).withBatch(2048, 100);
+        StreamingSettings settings = Fixtures.settings(SPEC).withBatch(2048, 100);
         try (Harness h = new Harness(settings, slow)) {
             for (int a = 0; a < 10; a++) {
                 String icao = String.format("%06x", 0xd00000 + a);
@@ -307,14 +309,14 @@ class SigmaGptTopologyTest {
         }
         ConformalBands fit = new ConformalBands(ConformalBands.Score.RANDOMIZED, new double[] {0.5, 0.9}, widen,
                 new long[buckets]);
-        ForecastSettings settings = ForecastSettings.defaults().withSamples(0);
+        ForecastSettings settings = TinyModel.settings(0, AltitudeConsistency.DEFAULT);
         List<SurveillanceReport> input = traffic();
         List<DensityBands> raw;
         List<DensityBands> calibrated;
-        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), new SigmaGptForecaster(session, settings))) {
+        try (Harness h = new Harness(Fixtures.settings(SPEC), new SigmaGptForecaster(session, settings))) {
             raw = bands(run(h, input, 10));
         }
-        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), new SigmaGptForecaster(session, settings, false,
+        try (Harness h = new Harness(Fixtures.settings(SPEC), new SigmaGptForecaster(session, settings, false,
                 new CalibratedBands(fit, settings.quantileLevels())))) {
             calibrated = bands(run(h, input, 10));
         }
@@ -397,11 +399,11 @@ class SigmaGptTopologyTest {
     void inferenceOffTheStreamThreadGivesTheSameOutputsAsOnIt() {
         List<SurveillanceReport> input = traffic();
         List<String> onThread;
-        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), new AltitudeDifferenceForecaster())) {
+        try (Harness h = new Harness(Fixtures.settings(SPEC), new AltitudeDifferenceForecaster())) {
             onThread = run(h, input, 10);
         }
         ManualExecutor inference = new ManualExecutor();
-        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), new AltitudeDifferenceForecaster(), inference)) {
+        try (Harness h = new Harness(Fixtures.settings(SPEC), new AltitudeDifferenceForecaster(), inference)) {
             List<String> offThread = runAsync(h, inference, input);
             assertTrue(onThread.size() >= 30, "outputs: " + onThread.size());
             assertEquals(sorted(onThread), sorted(offThread));
@@ -412,14 +414,14 @@ class SigmaGptTopologyTest {
     void aCrashWhileTheModelRunsLosesNothing() {
         List<SurveillanceReport> input = traffic();
         List<String> uninterrupted;
-        try (Harness h = new Harness(StreamingSettings.defaults(SPEC), new AltitudeDifferenceForecaster())) {
+        try (Harness h = new Harness(Fixtures.settings(SPEC), new AltitudeDifferenceForecaster())) {
             uninterrupted = run(h, input, 10);
         }
         ManualExecutor inference = new ManualExecutor();
         int half = input.size() / 2;
         List<String> outputs = new ArrayList<>();
-        try (Harness first = new Harness(StreamingSettings.defaults(SPEC), new AltitudeDifferenceForecaster(), inference);
-                Harness second = new Harness(StreamingSettings.defaults(SPEC), new AltitudeDifferenceForecaster())) {
+        try (Harness first = new Harness(Fixtures.settings(SPEC), new AltitudeDifferenceForecaster(), inference);
+                Harness second = new Harness(Fixtures.settings(SPEC), new AltitudeDifferenceForecaster())) {
             for (SurveillanceReport r : input.subList(0, half)) {
                 first.send(r);
             }

@@ -12,8 +12,4 @@ public record SessionConfig(int intraOpThreads, ExecutionProvider provider) {
             throw new IllegalArgumentException("intra-op threads must be at least 1");
         }
     }
-
-    public static SessionConfig defaults() {
-        return new SessionConfig(1, ExecutionProvider.AUTO);
-    }
 }
