@@ -8,8 +8,10 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -79,7 +81,11 @@ public interface AvroFormat {
         try {
             // the generated accessors carry the class's own model with its logical-type conversions (Instant)
             encoder = (BinaryMessageEncoder<T>) type.getMethod("getEncoder").invoke(null);
-            decoder = (BinaryMessageDecoder<T>) type.getMethod("getDecoder").invoke(null);
+            // decoded into the class of the caller's loader: a Quarkus test holds the application's classes twice
+            // (the JVM's loader and Quarkus's), and Avro, which finds the class by name, could pick the other one
+            SpecificData model = new SpecificData(type.getClassLoader());
+            SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
+            decoder = new BinaryMessageDecoder<>(model, (Schema) type.getMethod("getClassSchema").invoke(null));
         } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
             throw new IllegalArgumentException(type + " is not a generated Avro class", e);
         }

@@ -1,0 +1,156 @@
+package org.sigmavrate.service;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Singleton;
+
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.config.ForecasterConfig;
+import org.sigmavrate.config.ForecasterFactory;
+import org.sigmavrate.domain.forecast.WindowForecaster;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.model.SigmaGptForecaster;
+import org.sigmavrate.model.onnx.InferenceMetrics;
+import org.sigmavrate.streaming.AvroFormat;
+import org.sigmavrate.streaming.ForecastTopology;
+import org.sigmavrate.streaming.StreamingMetrics;
+import org.sigmavrate.streaming.StreamingSettings;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The service's beans. quarkus-kafka-streams builds and starts Kafka Streams from the {@link Topology} produced here
+ * at start-up, so the forecaster {@code forecaster.model} names is loaded then: a missing or refused model stops the
+ * start with a message that names the setting to change.
+ */
+public class ForecasterBeans {
+    private static final Logger LOG = Logger.getLogger(ForecasterBeans.class);
+
+    @Produces
+    @Singleton
+    Spec spec() {
+        return SpecLoader.bundled();
+    }
+
+    @Produces
+    @Singleton
+    StreamingSettings settings(ForecasterConfig config, Spec spec) {
+        return ConfiguredSettings.streaming(config, spec);
+    }
+
+    @Produces
+    @Singleton
+    WindowForecaster forecaster(ForecasterConfig config, MeterRegistry registry) {
+        WindowForecaster f = ForecasterFactory.open(config);
+        boolean calibrated = f instanceof SigmaGptForecaster s && s.calibratedBands() != null;
+        boolean consistent = f instanceof SigmaGptForecaster s && s.settings().altitudeConsistency().enabled();
+        Gauge.builder("sigmavrate.model.info", () -> 1).description("the forecaster in use")
+                .tag("model_id", f.modelId()).tag("spec_sha256", f.specSha256())
+                .tag("setting", ForecasterFactory.label(config.model())).tag("bands", calibrated ? "calibrated" : "raw")
+                .tag("altitude_consistency", consistent ? "on" : "off").register(registry);
+        if (f instanceof SigmaGptForecaster s) {
+            InferenceMetrics im = s.session().metrics();
+            Gauge.builder("sigmavrate.model.on.gpu", im, InferenceMetrics::onGpu)
+                    .description("1 when the model runs on CUDA").tag("provider", im.executionProvider())
+                    .register(registry);
+            FunctionCounter.builder("sigmavrate.model.forward.calls", im, InferenceMetrics::forwardCalls)
+                    .description("ONNX forward calls (densities and sampler steps)").register(registry);
+            FunctionCounter.builder("sigmavrate.model.sequences", im, InferenceMetrics::sequences)
+                    .description("sequences run through the model").register(registry);
+            FunctionCounter.builder("sigmavrate.model.seconds", im, InferenceMetrics::seconds)
+                    .description("time spent in ONNX Runtime").register(registry);
+        }
+        return f;
+    }
+
+    void close(@Disposes WindowForecaster forecaster) {
+        forecaster.close();
+    }
+
+    /**
+     * The wire format: single-object, or the registry's serdes configured by every {@code apicurio.registry.*} key
+     * (those set as environment variables, APICURIO_REGISTRY_URL, are only found by asking for them by name).
+     */
+    @Produces
+    @Singleton
+    AvroFormat format(ForecasterConfig forecaster, Config config) {
+        if (forecaster.serialization() == ForecasterConfig.Serialization.SINGLE_OBJECT) {
+            return AvroFormat.singleObject();
+        }
+        Map<String, Object> apicurio = new HashMap<>();
+        for (String known : new String[] {"url", "auto-register", "use-id", "id-handler", "artifact-resolver-strategy",
+                "auth.username", "auth.password"}) {
+            config.getOptionalValue("apicurio.registry." + known, String.class)
+                    .ifPresent(v -> apicurio.put("apicurio.registry." + known, v));
+        }
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("apicurio.registry.")) {
+                config.getOptionalValue(name, String.class).ifPresent(v -> apicurio.put(name, v));
+            }
+        }
+        return AvroFormat.registry(apicurio);
+    }
+
+    /** The project's meters, on the Quarkus registry that /q/metrics scrapes. */
+    @Produces
+    @Singleton
+    StreamingMetrics metrics(MeterRegistry registry) {
+        return new StreamingMetrics(registry);
+    }
+
+    /**
+     * The threads that run the forecaster, off the stream threads (daemons: a batch in flight at shutdown is dropped;
+     * its windows stay in the pending store).
+     */
+    @Produces
+    @Singleton
+    @Identifier("inference")
+    ExecutorService inference(ForecasterConfig config) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(config.inferenceThreads(), r -> {
+            Thread t = new Thread(r, "inference-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void stop(@Disposes @Identifier("inference") ExecutorService inference) throws InterruptedException {
+        inference.shutdownNow();
+        inference.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Produces
+    @Singleton
+    Topology topology(StreamingSettings settings, Spec spec, WindowForecaster forecaster, AvroFormat format,
+            StreamingMetrics metrics, @Identifier("inference") ExecutorService inference) {
+        StreamingSettings.Topics t = settings.topics();
+        LOG.infof("topology: %s in, %s and %s out, dead letters to %s; forecaster %s (spec %s)", t.input(),
+                t.trajectories(), t.bands(), t.deadLetter(), forecaster.modelId(), forecaster.specSha256());
+        return ForecastTopology.build(settings, spec, forecaster, format, metrics, inference);
+    }
+
+    /** A failed stream thread is replaced (its tasks restart from the last commit) rather than stopping the service. */
+    @Produces
+    @Singleton
+    StreamsUncaughtExceptionHandler uncaughtExceptions() {
+        return e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        };
+    }
+}

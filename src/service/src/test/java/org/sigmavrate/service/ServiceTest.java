@@ -1,0 +1,121 @@
+package org.sigmavrate.service;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.domain.flight.Report;
+import org.sigmavrate.streaming.AvroFormat;
+import org.sigmavrate.streaming.Replay;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * The service as Quarkus runs it (the default σ-GPT from models/, the Kafka Streams extension) against a real broker:
+ * health with the extension's checks and the model's, metrics from the Kafka Streams binder and the project's meters,
+ * real reports in and density bands out through /forecasts/{icao24}, the OpenAPI document and Swagger UI.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
+class ServiceTest {
+    /** set by the build (surefire's environmentVariables): proves that KAFKA_STREAMS_* reaches Kafka Streams */
+    private static final String CLIENT_ID = "sigma-vrate-env-test";
+
+    @BeforeEach
+    void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (given().get("/q/health/ready").statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "not ready in 90 s: "
+                    + given().get("/q/health/ready").asString());
+            Thread.sleep(250);
+        }
+    }
+
+    @Test
+    void liveAndReadyWithTheKafkaStreamsChecksAndTheModel() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Kafka Streams state health check"));
+        Response ready = given().get("/q/health/ready");
+        ready.then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Kafka Streams topics health check", "Kafka Streams running", "model"))
+                .body("checks.find { it.name == 'model' }.data.model", equalTo("sgpt-small-v2"));
+        assertTrue(ready.asString().contains("surveillance-reports"), "the topics check names the input topic: "
+                + ready.asString());
+    }
+
+    @Test
+    void realReportsInDensityBandsOutOnTheRestEndpoint() throws Exception {
+        List<Report> flight = oneAircraft();
+        String icao24 = flight.get(0).icao24();
+        given().get("/forecasts/" + icao24).then().statusCode(404);
+        Replay.produce(flight, KafkaResource.bootstrapServers(), "surveillance-reports", 0,
+                AvroFormat.singleObjectSerde(SurveillanceReport.class).serializer(), System.err);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        Response r = given().get("/forecasts/" + icao24.toUpperCase());
+        while (r.statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            r = given().get("/forecasts/" + icao24);
+        }
+        assertEquals(200, r.statusCode(), r.asString() + "\n" + given().get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("sigmavrate_") && !l.contains("_bucket")).toList() + deadLetters());
+        r.then().body("icao24", equalTo(icao24)).body("model_id", equalTo("sgpt-small-v2"));
+        assertFalse(r.jsonPath().getList("steps").isEmpty(), "bands for the window's steps");
+        given().get("/forecasts/" + icao24 + "?local=true").then().statusCode(200).body("icao24", equalTo(icao24));
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("sigmavrate_records_in_total"), "the project's meters are scraped");
+        assertTrue(metrics.contains("sigmavrate_records_out_total{topic=\"density-bands\""), "bands counted");
+        assertTrue(metrics.contains("sigmavrate_model_info{"), "the model gauge");
+        assertTrue(metrics.contains("kafka_stream_thread_"), "the Kafka Streams binder's thread meters");
+        assertTrue(metrics.contains("client_id=\"" + CLIENT_ID + "-StreamThread-1"),
+                "KAFKA_STREAMS_CLIENT_ID became Kafka Streams' client.id");
+    }
+
+    private static String deadLetters() {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", KafkaResource.bootstrapServers());
+        p.put("group.id", "dlq-reader");
+        p.put("auto.offset.reset", "earliest");
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            c.subscribe(List.of("surveillance-reports-dlq"));
+            StringBuilder b = new StringBuilder();
+            for (var rec : c.poll(Duration.ofSeconds(5))) {
+                rec.headers().forEach(h -> b.append(h.key()).append('=').append(new String(h.value())).append("; "));
+                break;
+            }
+            return b.toString();
+        }
+    }
+
+    /** One real aircraft (OpenSky state vectors), thinned to a report every 20-40 s and moved to the last half hour. */
+    private static List<Report> oneAircraft() throws Exception {
+        List<Report> all = Replay.load(List.of(Path.of("data/flights/opensky/states_5a3cd3c3.csv")), System.err);
+        String first = all.get(0).icao24();
+        List<Report> one = all.stream().filter(r -> r.icao24().equals(first)).toList();
+        one = Replay.thin(one, 20, false, 7L);
+        one = Replay.alignStarts(one, System.currentTimeMillis() - 30 * 60_000L);
+        return Replay.inTimeOrder(one).stream().filter(r -> r.timeMillis() < System.currentTimeMillis()).toList();
+    }
+
+    @Test
+    void openApiDescribesTheForecastsEndpointAndSwaggerUiIsServed() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/forecasts/{icao24}"))
+                .body(containsString("The latest density bands of one aircraft"));
+        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));
+    }
+}
