@@ -18,7 +18,6 @@ import ai.onnxruntime.OrtSession;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.ingest.FlightReaders;
-import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.WindowDensity;
 import org.sigmavrate.model.eval.EvalWindow;
@@ -31,6 +30,11 @@ import org.sigmavrate.model.sampling.SampleResult;
 import org.sigmavrate.model.sampling.SampleTask;
 import org.sigmavrate.model.sampling.Sampler;
 import org.sigmavrate.model.sampling.SequentialSampler;
+
+import jakarta.inject.Inject;
+
+import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.config.ForecasterConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,6 +74,9 @@ public class BenchCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions modelOptions;
+
+    @Inject
+    ForecasterConfig config;
 
     @Override
     public Integer call() throws Exception {
@@ -205,7 +212,7 @@ public class BenchCommand implements Callable<Integer> {
             observed.add(org.sigmavrate.model.eval.Evaluator.observeForBench(w,
                     Protocol.SPARSE10.observedSteps(w.truth().steps(), seed), seed));
         }
-        SigmaGptForecaster f = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(0));
+        SigmaGptForecaster f = new SigmaGptForecaster(session, ConfiguredSettings.forecast(config).withSamples(0));
         List<WindowDensity> d = f.densities(observed);
         List<SampleTask> tasks = new ArrayList<>();
         for (WindowDensity wd : d) {

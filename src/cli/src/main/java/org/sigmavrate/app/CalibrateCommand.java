@@ -23,6 +23,11 @@ import org.sigmavrate.model.eval.Protocol;
 import org.sigmavrate.model.onnx.ModelLoadException;
 import org.sigmavrate.model.onnx.SigmaGptSession;
 
+import jakarta.inject.Inject;
+
+import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.config.ForecasterConfig;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,7 +58,8 @@ public class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "20240415", description = "seed of the observed steps, as evaluate's (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--max-known", defaultValue = "32", description = "as evaluate's --max-known (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-known", description = "as evaluate's --max-known (default: ${DEFAULT-VALUE})")
+    @ConfigKey("forecaster.max-known-positions")
     int maxKnown;
 
     @Option(names = "--max-windows", defaultValue = "0", description = "fit on the first N windows only (0: all)")
@@ -65,7 +71,8 @@ public class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--no-model", description = "fit the baseline's residual quantiles only (needs --out)")
     boolean noModel;
 
-    @Option(names = "--quantiles", defaultValue = "0.05,0.25,0.5,0.75,0.95", split = ",",
+    @ConfigKey("forecaster.quantiles")
+    @Option(names = "--quantiles", split = ",",
             description = {"the quantile levels that will be published (the service's forecaster.quantiles, infill's",
                     "--quantiles): the central interval of each pair is fitted (default: ${DEFAULT-VALUE})"})
     double[] quantiles;
@@ -81,6 +88,9 @@ public class CalibrateCommand implements Callable<Integer> {
     /** the setting the bands will be published with: the corrections are fitted around those quantiles */
     @Mixin
     ConsistencyOptions consistencyOptions;
+
+    @Inject
+    ForecasterConfig config;
 
     @Override
     public Integer call() {
@@ -119,7 +129,7 @@ public class CalibrateCommand implements Callable<Integer> {
             Path target = out;
             if (!noModel) {
                 session = modelOptions.open();
-                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(0).withMaxKnown(maxKnown)
+                model = new SigmaGptForecaster(session, ConfiguredSettings.forecast(config).withSamples(0).withMaxKnown(maxKnown)
                         .withAltitudeConsistency(consistency));
                 System.err.println("calibrate: fitting the band corrections around the quantiles published with "
                         + "altitude consistency " + consistency.describe());

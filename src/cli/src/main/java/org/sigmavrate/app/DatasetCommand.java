@@ -38,7 +38,8 @@ public class DatasetCommand implements Callable<Integer> {
             description = "fraction of a window's steps that must have a vertical rate (default: ${DEFAULT-VALUE})")
     double minCoverage;
 
-    @Option(names = "--max-gap-minutes", defaultValue = "10",
+    @ConfigKey("forecaster.flight.max-gap-minutes")
+    @Option(names = "--max-gap-minutes",
             description = "a longer silence of an aircraft starts a new flight (default: ${DEFAULT-VALUE})")
     double maxGapMinutes;
 

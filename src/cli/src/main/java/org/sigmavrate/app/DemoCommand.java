@@ -3,9 +3,7 @@ package org.sigmavrate.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,10 +16,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.sigmavrate.avro.v1.BandStep;
 import org.sigmavrate.avro.v1.DensityBands;
 import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.config.ForecasterConfig;
 import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.streaming.AvroFormat;
 import org.sigmavrate.streaming.EmbeddedBroker;
@@ -35,16 +34,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"One command, nothing to install: starts a real single-node Kafka broker (KRaft) in its own JVM with",
-                "its data in a temp folder, creates the topics, starts the forecaster service, and replays bundled real",
-                "flights thinned to sparse reports through it, printing what goes in and comes out. Ctrl-C stops",
-                "everything (the broker and its data included)."})
+                "its data in a temp folder, creates the topics, starts the forecaster service (src/service's jar) in",
+                "another JVM, and replays bundled real flights thinned to sparse reports through it, printing what goes",
+                "in and comes out. Ctrl-C stops everything (the service, the broker and its data)."})
 public class DemoCommand implements Callable<Integer> {
     @Inject
-    StreamsService service;
-    @Inject
-    OpsHttpServer http;
-    @Inject
-    StreamingSettings settings;
+    ForecasterConfig config;
 
     @Option(names = "--input", arity = "1..*", paramLabel = "PATH", defaultValue = "data/flights/traffic/featured",
             description = "flights to replay (default: ${DEFAULT-VALUE})")
@@ -61,8 +56,12 @@ public class DemoCommand implements Callable<Integer> {
             description = "stop after this long (default: run until Ctrl-C)")
     long durationSeconds;
 
-    @Option(names = "--http-port", defaultValue = "-1", description = "HTTP port (default: forecaster.http.port; 0: any free port)")
+    @Option(names = "--http-port", defaultValue = "8080", description = "the service's HTTP port (default: ${DEFAULT-VALUE}; 0: any free port)")
     int httpPort;
+
+    @Option(names = "--service-jar", paramLabel = "JAR", defaultValue = ServiceProcess.DEFAULT_JAR,
+            description = "the packaged service (default: ${DEFAULT-VALUE}, built by bin/forecaster)")
+    Path serviceJar;
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong trajectories = new AtomicLong();
@@ -71,11 +70,10 @@ public class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StreamingSettings.Topics topics = settings.topics();
-        try {
-            service.loadModel();
-        } catch (RuntimeException e) {
-            System.err.println("demo: cannot load the forecaster: " + StreamsService.reason(e));
+        StreamingSettings.Topics topics = ConfiguredSettings.topics(config.topics());
+        if (!Files.isRegularFile(serviceJar)) {
+            System.err.println("demo: no service at " + serviceJar + " (build it: mvn -B package -DskipTests, or run "
+                    + "bin/forecaster, which builds it)");
             return 2;
         }
         System.out.println("demo: starting a Kafka broker (KRaft, single node) in its own JVM...");
@@ -85,72 +83,82 @@ public class DemoCommand implements Callable<Integer> {
             System.out.printf("demo: broker up on %s in %.1f s (log: %s)%n", bootstrap,
                     (System.currentTimeMillis() - t0) / 1000.0, broker.logFile());
             System.out.println("demo: created topics " + TopicAdmin.ensure(bootstrap, topics, 2, (short) 1));
-            int port = http.start(httpPort);
-            Path state = Files.createTempDirectory("sigma-vrate-state");
-            service.start(bootstrap, Map.of(StreamsConfig.STATE_DIR_CONFIG, state.toString(),
-                    StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + port,
-                    StreamsConfig.REPLICATION_FACTOR_CONFIG, "1"));
-
-            Thread printer = new Thread(() -> printOutputs(bootstrap, topics), "demo-outputs");
-            printer.setDaemon(true);
-            printer.start();
-
-            List<Report> reports = Replay.load(inputs, System.err);
-            int all = reports.size();
-            reports = Replay.thin(reports, thin, true, 20240415L);
-            reports = Replay.inTimeOrder(Replay.alignStarts(reports, System.currentTimeMillis() - 6 * 3_600_000L));
-            long aircraft = reports.stream().map(Report::icao24).distinct().count();
-            System.out.printf("demo: replaying %,d of %,d reports (thinned to one every %.0f-%.0f s, with gaps) of %d "
-                    + "aircraft from %s at %.0fx%n", reports.size(), all, thin, 2 * thin, aircraft, inputs, speed);
-            System.out.printf("%ndemo: where to look%n"
-                    + "  topics   in: %s   out: %s, %s   dead letters: %s   (broker %s)%n"
-                    + "  REST     http://localhost:%d/forecasts/{icao24}   e.g. http://localhost:%d/forecasts/%s%n"
-                    + "  health   http://localhost:%d/q/health    metrics http://localhost:%d/q/metrics    "
-                    + "openapi http://localhost:%d/q/openapi%n%n", topics.input(), topics.trajectories(), topics.bands(),
-                    topics.deadLetter(), bootstrap, port, port, reports.isEmpty() ? "3c6586" : reports.get(0).icao24(),
-                    port, port, port);
-            final List<Report> toSend = reports;
-            Thread replay = new Thread(() -> {
-                try {
-                    long sent = Replay.produce(toSend, bootstrap, topics.input(), speed,
-                            AvroFormat.singleObjectSerde(SurveillanceReport.class).serializer(), System.out);
-                    System.out.printf("demo: replay finished, %,d reports sent; the service keeps running (Ctrl-C stops)%n", sent);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    System.err.println("demo: replay failed: " + e.getMessage());
+            int port = httpPort > 0 ? httpPort : ServiceProcess.freePort();
+            long s0 = System.currentTimeMillis();
+            System.out.println("demo: starting the service (" + serviceJar + ") in its own JVM...");
+            try (ServiceProcess service = ServiceProcess.start(serviceJar, bootstrap, port,
+                    Files.createTempDirectory("sigma-vrate-state"))) {
+                System.out.printf("demo: service log: %s%n", service.log());
+                if (!service.awaitReady(Duration.ofMinutes(3))) {
+                    System.err.println("demo: the service did not become ready (/q/health/ready); last lines of "
+                            + service.log() + ":");
+                    service.tail(20).forEach(l -> System.err.println("  " + l));
+                    return 2;
                 }
-            }, "demo-replay");
-            replay.setDaemon(true);
-            replay.start();
-            Thread summary = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        Thread.sleep(15_000);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    System.out.printf("demo: so far %,d infilled trajectories and %,d density bands out, %,d dead letters%n",
-                            trajectories.get(), bands.get(), deadLetters.get());
-                }
-            }, "demo-summary");
-            summary.setDaemon(true);
-            summary.start();
-            if (durationSeconds > 0) {
-                Thread.sleep(durationSeconds * 1000);
-            } else {
-                Quarkus.waitForExit();
+                System.out.printf("demo: service ready in %.1f s%n", (System.currentTimeMillis() - s0) / 1000.0);
+                run(bootstrap, topics, port);
             }
-            running.set(false);
-            replay.interrupt();
-            System.out.printf("demo: stopping; %,d infilled trajectories and %,d density bands were produced%n",
-                    trajectories.get(), bands.get());
-            service.stop();
-            http.stop();
-            printer.join(5000);
         }
-        System.out.println("demo: broker stopped, its data removed");
+        System.out.println("demo: service and broker stopped, the broker's data removed");
         return trajectories.get() > 0 && bands.get() > 0 ? 0 : 1;
+    }
+
+    private void run(String bootstrap, StreamingSettings.Topics topics, int port) throws Exception {
+        Thread printer = new Thread(() -> printOutputs(bootstrap, topics), "demo-outputs");
+        printer.setDaemon(true);
+        printer.start();
+
+        List<Report> reports = Replay.load(inputs, System.err);
+        int all = reports.size();
+        reports = Replay.thin(reports, thin, true, 20240415L);
+        reports = Replay.inTimeOrder(Replay.alignStarts(reports, System.currentTimeMillis() - 6 * 3_600_000L));
+        long aircraft = reports.stream().map(Report::icao24).distinct().count();
+        System.out.printf("demo: replaying %,d of %,d reports (thinned to one every %.0f-%.0f s, with gaps) of %d "
+                + "aircraft from %s at %.0fx%n", reports.size(), all, thin, 2 * thin, aircraft, inputs, speed);
+        System.out.printf("%ndemo: where to look%n"
+                + "  topics   in: %s   out: %s, %s   dead letters: %s   (broker %s)%n"
+                + "  REST     http://localhost:%d/forecasts/{icao24}   e.g. http://localhost:%d/forecasts/%s%n"
+                + "  health   http://localhost:%d/q/health    metrics http://localhost:%d/q/metrics%n"
+                + "  API      http://localhost:%d/q/openapi    http://localhost:%d/q/swagger-ui%n%n", topics.input(),
+                topics.trajectories(), topics.bands(), topics.deadLetter(), bootstrap, port, port,
+                reports.isEmpty() ? "3c6586" : reports.get(0).icao24(), port, port, port, port);
+        final List<Report> toSend = reports;
+        Thread replay = new Thread(() -> {
+            try {
+                long sent = Replay.produce(toSend, bootstrap, topics.input(), speed,
+                        AvroFormat.singleObjectSerde(SurveillanceReport.class).serializer(), System.out);
+                System.out.printf("demo: replay finished, %,d reports sent; the service keeps running (Ctrl-C stops)%n", sent);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                System.err.println("demo: replay failed: " + e.getMessage());
+            }
+        }, "demo-replay");
+        replay.setDaemon(true);
+        replay.start();
+        Thread summary = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    Thread.sleep(15_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                System.out.printf("demo: so far %,d infilled trajectories and %,d density bands out, %,d dead letters%n",
+                        trajectories.get(), bands.get(), deadLetters.get());
+            }
+        }, "demo-summary");
+        summary.setDaemon(true);
+        summary.start();
+        if (durationSeconds > 0) {
+            Thread.sleep(durationSeconds * 1000);
+        } else {
+            Quarkus.waitForExit();
+        }
+        running.set(false);
+        replay.interrupt();
+        System.out.printf("demo: stopping; %,d infilled trajectories and %,d density bands were produced%n",
+                trajectories.get(), bands.get());
+        printer.join(5000);
     }
 
     private void printOutputs(String bootstrap, StreamingSettings.Topics topics) {

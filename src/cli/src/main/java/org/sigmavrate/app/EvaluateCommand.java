@@ -19,7 +19,6 @@ import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.AltitudeConsistency;
 import org.sigmavrate.model.AltitudeConsistentRates;
-import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 import org.sigmavrate.model.baseline.LinearInterpolationForecaster;
@@ -39,6 +38,11 @@ import org.sigmavrate.model.onnx.ModelDirectories;
 import org.sigmavrate.model.onnx.ModelLoadException;
 import org.sigmavrate.model.onnx.SessionConfig;
 import org.sigmavrate.model.onnx.SigmaGptSession;
+
+import jakarta.inject.Inject;
+
+import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.config.ForecasterConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,7 +68,8 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "metrics JSON to write")
     Path out;
 
-    @Option(names = "--samples", defaultValue = "16", description = "joint samples K per window for the sample-median row; 0 skips it (default: ${DEFAULT-VALUE})")
+    @ConfigKey("forecaster.offline.samples")
+    @Option(names = "--samples", description = "joint samples K per window for the sample-median row; 0 skips it (default: ${DEFAULT-VALUE})")
     int samples;
 
     @Option(names = "--seed", defaultValue = "20240415", description = "seed of the observed steps and the sampling (default: ${DEFAULT-VALUE})")
@@ -80,7 +85,8 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "draw joint samples only for the first N windows (0: all); the sample row says how many it scored")
     int sampleWindows;
 
-    @Option(names = "--max-known", defaultValue = "32",
+    @ConfigKey("forecaster.max-known-positions")
+    @Option(names = "--max-known",
             description = "condition the σ-GPT on at most this many observed positions per window, those nearest to the "
                     + "hidden ones (the service's forecaster.max-known-positions); 0: all (default: ${DEFAULT-VALUE})")
     int maxKnown;
@@ -120,6 +126,9 @@ public class EvaluateCommand implements Callable<Integer> {
      */
     @Mixin
     ConsistencyOptions consistencyOptions;
+
+    @Inject
+    ForecasterConfig config;
 
     @Override
     public Integer call() {
@@ -162,7 +171,7 @@ public class EvaluateCommand implements Callable<Integer> {
             LeftToRightSampler l2r = null;
             if (!noModel) {
                 session = modelOptions.open();
-                model = new SigmaGptForecaster(session, ForecastSettings.defaults().withSamples(samples)
+                model = new SigmaGptForecaster(session, ConfiguredSettings.forecast(config).withSamples(samples)
                         .withMaxKnown(maxKnown).withAltitudeConsistency(consistency));
                 System.err.println("evaluate: altitude consistency of the published rates (the conformal row): "
                         + consistency.describe() + "; the density row is the raw model, the altitude-consistent row "
@@ -171,7 +180,7 @@ public class EvaluateCommand implements Callable<Integer> {
                 if (l2rDir != null) {
                     baselineSession = SigmaGptSession.open(l2rDir,
                             new SessionConfig(modelOptions.threads, ExecutionProvider.parse(modelOptions.provider)));
-                    l2r = new LeftToRightSampler(baselineSession, ForecastSettings.defaults().maxBatch());
+                    l2r = new LeftToRightSampler(baselineSession, config.maxBatchSequences());
                     l2rInfo.put("model_id", baselineSession.modelId());
                     l2rInfo.put("directory", l2rDir.toString());
                     l2rInfo.put("training_order", ModelDirectories.trainingOrder(l2rDir).orElse(null));

@@ -38,6 +38,11 @@ import org.sigmavrate.model.calibration.Calibration;
 import org.sigmavrate.model.onnx.ModelLoadException;
 import org.sigmavrate.model.onnx.SigmaGptSession;
 
+import jakarta.inject.Inject;
+
+import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.config.ForecasterConfig;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,17 +64,19 @@ public class InfillCommand implements Callable<Integer> {
             description = "output file: .csv for one row per flight and step, otherwise JSON lines (one window per line)")
     Path out;
 
-    @Option(names = "--samples", defaultValue = "16", description = "joint sample paths K (default: ${DEFAULT-VALUE})")
+    @Option(names = "--samples", description = "joint sample paths K (default: ${DEFAULT-VALUE})")
+    @ConfigKey("forecaster.offline.samples")
     int samples;
 
-    @Option(names = "--quantiles", defaultValue = "0.05,0.25,0.5,0.75,0.95", split = ",",
-            description = "quantile levels (default: ${DEFAULT-VALUE})")
+    @Option(names = "--quantiles", split = ",", description = "quantile levels (default: ${DEFAULT-VALUE})")
+    @ConfigKey("forecaster.quantiles")
     double[] quantiles;
 
     @Option(names = "--seed", defaultValue = "20240415", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--max-known", defaultValue = "32",
+    @ConfigKey("forecaster.max-known-positions")
+    @Option(names = "--max-known",
             description = "condition on at most this many observed positions per window, those nearest to the unknown "
                     + "ones; 0: all (default: ${DEFAULT-VALUE})")
     int maxKnown;
@@ -83,7 +90,9 @@ public class InfillCommand implements Callable<Integer> {
                     "there is one"})
     Path calibrationFile;
 
-    @Option(names = "--no-calibration", description = "publish the raw model quantiles")
+    @Option(names = "--no-calibration",
+            description = "publish the raw model quantiles (default: ${DEFAULT-VALUE}, from forecaster.calibrated-bands)")
+    @ConfigKey(value = "forecaster.calibrated-bands", negated = true)
     boolean noCalibration;
 
     @Mixin
@@ -92,12 +101,15 @@ public class InfillCommand implements Callable<Integer> {
     @Mixin
     ConsistencyOptions consistencyOptions;
 
+    @Inject
+    ForecasterConfig config;
+
     @Override
     public Integer call() {
         Spec spec = SpecLoader.bundled();
         ForecastSettings settings;
         try {
-            settings = ForecastSettings.defaults().withSamples(samples).withLevels(quantiles).withMaxKnown(maxKnown)
+            settings = ConfiguredSettings.forecast(config).withSamples(samples).withLevels(quantiles).withMaxKnown(maxKnown)
                     .withAltitudeConsistency(consistencyOptions.setting());
         } catch (IllegalArgumentException e) {
             System.err.println("infill: " + e.getMessage());

@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
-import io.quarkus.arc.ClientProxy;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -43,11 +42,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.config.ForecasterConfig;
+import org.sigmavrate.config.ForecasterFactory;
+import org.sigmavrate.config.KafkaStreamsProperties;
 import org.sigmavrate.avro.v1.SurveillanceReport;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.onnx.InferenceMetrics;
 import org.sigmavrate.streaming.AvroFormat;
@@ -79,15 +83,12 @@ import picocli.CommandLine.Option;
                 "alone on the batches the service ran vs inside the service under saturation."})
 public class LoadBenchCommand implements Callable<Integer> {
     @Inject
-    StreamsService service;
-    @Inject
-    StreamingSettings settings;
-    @Inject
-    Spec spec;
-    @Inject
-    WindowForecaster forecaster;
-    @ConfigProperty(name = "forecaster.inference-threads", defaultValue = "1")
-    int inferenceThreads;
+    ForecasterConfig config;
+
+    private final Spec spec = SpecLoader.bundled();
+    private StreamingSettings settings;
+    private WindowForecaster forecaster;
+    private int inferenceThreads;
 
     @Option(names = "--input", arity = "1..*", paramLabel = "PATH", defaultValue = "data/flights",
             description = "recorded flights to multiplex (default: ${DEFAULT-VALUE})")
@@ -136,11 +137,21 @@ public class LoadBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
-            service.loadModel();
+            settings = ConfiguredSettings.streaming(config, spec);
+            inferenceThreads = config.inferenceThreads();
+            forecaster = ForecasterFactory.open(config);
         } catch (RuntimeException e) {
-            System.err.println("load-bench: cannot load the forecaster: " + StreamsService.reason(e));
+            System.err.println("load-bench: cannot load the forecaster: " + e.getMessage());
             return 2;
         }
+        try {
+            return run();
+        } finally {
+            forecaster.close();
+        }
+    }
+
+    private int run() throws Exception {
         long t0 = System.currentTimeMillis();
         MultiplexedFlights flights = MultiplexedFlights.from(Replay.load(inputs, System.err), 300);
         out("load-bench: %d template flights (%,d s of 1 Hz reports) from %s; model %s; %d cores", flights.templates(),
@@ -186,13 +197,21 @@ public class LoadBenchCommand implements Callable<Integer> {
     }
 
     private Properties streamsProps(String bootstrap, String appId, String guarantee) throws Exception {
-        Properties p = service.streamsConfig(bootstrap);
+        Properties p = streamsConfig(bootstrap);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sigma-vrate-lb").toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
         p.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    /** The service's Kafka Streams settings (kafka-streams.*, the topology's tuning) on the benchmark's broker. */
+    private static Properties streamsConfig(String bootstrap) {
+        Properties p = KafkaStreamsProperties.of(ConfigProvider.getConfig());
+        p.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-load-bench");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         return p;
     }
 
@@ -306,7 +325,7 @@ public class LoadBenchCommand implements Callable<Integer> {
         StreamingMetrics metrics = new StreamingMetrics(new SimpleMeterRegistry());
         RecordingForecaster recording = new RecordingForecaster(forecaster, 200);
         String appId = "lb-service";
-        Properties props = streamsProps(bootstrap, appId, service.streamsConfig(bootstrap)
+        Properties props = streamsProps(bootstrap, appId, streamsConfig(bootstrap)
                 .getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         out("%nladder: the service (%s, %s, cadence %d s, batch every %d ms, budget %d ms, max %d windows, "
                 + "inference off the stream thread on %d thread(s)) on %s; N aircraft at 1 report/s, %d s warm-up at "
@@ -598,9 +617,7 @@ public class LoadBenchCommand implements Callable<Integer> {
             return;
         }
         long windows = 0;
-        InferenceMetrics model = ClientProxy.unwrap(forecaster)
-                instanceof SigmaGptForecaster f
-                ? f.session().metrics() : null;
+        InferenceMetrics model = forecaster instanceof SigmaGptForecaster f ? f.session().metrics() : null;
         long[] before = model == null ? null
                 : new long[] {model.sequences(), model.steps(), model.outputRows(), (long) (model.seconds() * 1e9)};
         long t0 = System.nanoTime();

@@ -12,15 +12,19 @@ import picocli.CommandLine.Option;
 /** Options shared by the commands that run the σ-GPT. */
 public class ModelOptions {
     @Option(names = "--model", paramLabel = "DIR",
-            description = "model folder (model.onnx, spec.json, ...); default: the single model under models/")
+            description = "model folder (model.onnx, spec.json, ...); default: forecaster.model-dir, else the σ-GPT "
+                    + "under models/")
+    @ConfigKey("forecaster.model-dir")
     Path model;
 
-    @Option(names = "--threads", defaultValue = "1",
+    @Option(names = "--threads",
             description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}; 1 is often fastest on 2 cores)")
+    @ConfigKey("forecaster.intra-op-threads")
     int threads;
 
-    @Option(names = "--provider", defaultValue = "auto",
+    @Option(names = "--provider",
             description = "execution provider: cpu, cuda (needs the -Pcuda build and a GPU) or auto (default: ${DEFAULT-VALUE})")
+    @ConfigKey("forecaster.offline.execution-provider")
     String provider;
 
     SigmaGptSession open() {

@@ -23,7 +23,8 @@ public class ReplayCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
     String bootstrap;
 
-    @Option(names = "--topic", defaultValue = "surveillance-reports", description = "topic (default: ${DEFAULT-VALUE})")
+    @Option(names = "--topic", description = "topic (default: ${DEFAULT-VALUE}, forecaster.topics.input)")
+    @ConfigKey("forecaster.topics.input")
     String topic;
 
     @Option(names = "--speed", defaultValue = "1", description = "event time per wall time; 0 = as fast as possible (default: ${DEFAULT-VALUE})")

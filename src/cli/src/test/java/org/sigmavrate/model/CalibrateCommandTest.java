@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sigmavrate.app.CalibrateCommand;
 import org.sigmavrate.app.EvaluateCommand;
 import org.sigmavrate.app.InfillCommand;
+import org.sigmavrate.config.ConfigDefaults;
+import org.sigmavrate.config.ConfiguredSettings;
 import org.sigmavrate.model.calibration.CalibratedBands;
 import org.sigmavrate.model.calibration.Calibration;
 import org.sigmavrate.model.calibration.ConformalBands;
@@ -161,7 +163,7 @@ class CalibrateCommandTest {
         assertEquals(0, CommandRun.of(new CalibrateCommand(), "--input", flights.toString(), "--model",
                 TinyModel.directory().toString(), "--out", calibration.toString()).exit());
         ConformalBands fit = Calibration.read(calibration).conformal();
-        CalibratedBands bands = new CalibratedBands(fit, ForecastSettings.DEFAULT_LEVELS);
+        CalibratedBands bands = new CalibratedBands(fit, ConfiguredSettings.levels(ConfigDefaults.forecaster()));
 
         // every third report only: steps to infill
         List<String> lines = Files.readAllLines(flights);

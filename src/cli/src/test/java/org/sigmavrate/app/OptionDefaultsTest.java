@@ -1,0 +1,55 @@
+package org.sigmavrate.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.sigmavrate.config.ConfigDefaults;
+import org.sigmavrate.config.ForecasterConfig;
+
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import picocli.CommandLine;
+
+/** The options' defaults are the configuration's: --help shows ForecasterConfig's, a set key changes them. */
+@QuarkusMainTest
+class OptionDefaultsTest {
+    private static final ForecasterConfig DEFAULTS = ConfigDefaults.forecaster();
+
+    @Test
+    void helpShowsTheConfiguredDefaults(QuarkusMainLauncher launcher) {
+        LaunchResult infill = launcher.launch("infill", "--help");
+        assertEquals(0, infill.exitCode());
+        String help = infill.getOutput();
+        assertTrue(help.contains("(default: " + DEFAULTS.offline().samples() + ")"), help);
+        assertTrue(help.contains("ones; 0: all (default: " + DEFAULTS.maxKnownPositions() + ")"), help);
+        assertTrue(help.contains("(default: 0.05,0.25,0.5,0.75,0.95)"), help);
+        assertTrue(help.contains("(default: " + DEFAULTS.intraOpThreads() + "; 1 is often fastest"), help);
+        assertTrue(help.contains("or auto (default: auto)"), help);
+        assertTrue(help.contains("(default: false, from forecaster.calibrated-bands)"), "calibrated bands on: "
+                + "--no-calibration is off by default\n" + help);
+        assertTrue(help.contains("(default: 400.0)") || help.contains("(default: 400)"), help);
+        LaunchResult dataset = launcher.launch("dataset", "--help");
+        assertTrue(dataset.getOutput().contains("new flight (default: 10)")
+                || dataset.getOutput().contains("new flight (default: 10.0)"), dataset.getOutput());
+        assertTrue(launcher.launch("replay", "--help").getOutput().contains("(default: surveillance-reports, "
+                + "forecaster.topics.input)"));
+    }
+
+    @Test
+    void aSetKeyChangesTheDefault() {
+        InfillCommand command = new InfillCommand();
+        CommandLine cli = new CommandLine(command).setDefaultValueProvider(new OptionDefaults(ConfigDefaults.config(
+                Map.of("forecaster.max-known-positions", "8", "forecaster.calibrated-bands", "false",
+                        "forecaster.altitude-consistency.enabled", "false"))));
+        cli.parseArgs("--input", "x.csv", "--out", "y.jsonl");
+        assertEquals(8, command.maxKnown);
+        assertTrue(command.noCalibration, "forecaster.calibrated-bands=false: --no-calibration by default");
+        assertEquals(false, command.consistencyOptions.enabled);
+        cli.parseArgs("--input", "x.csv", "--out", "y.jsonl", "--max-known", "4");
+        assertEquals(4, command.maxKnown, "the option wins");
+    }
+}
