@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 
 import org.apache.kafka.streams.Topology;
@@ -32,6 +31,7 @@ import org.sigmavrate.streaming.StreamingSettings;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * The service's beans. quarkus-kafka-streams builds and starts Kafka Streams from the {@link Topology} produced here

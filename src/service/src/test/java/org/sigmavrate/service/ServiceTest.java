@@ -8,9 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,18 +91,19 @@ class ServiceTest {
                 "KAFKA_STREAMS_CLIENT_ID became Kafka Streams' client.id");
     }
 
+    /** For a failure's message: the first dead letter's headers (reason and detail), if any. */
     private static String deadLetters() {
-        java.util.Properties p = new java.util.Properties();
-        p.put("bootstrap.servers", KafkaResource.bootstrapServers());
-        p.put("group.id", "dlq-reader");
-        p.put("auto.offset.reset", "earliest");
-        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             c.subscribe(List.of("surveillance-reports-dlq"));
-            StringBuilder b = new StringBuilder();
-            for (var rec : c.poll(Duration.ofSeconds(5))) {
-                rec.headers().forEach(h -> b.append(h.key()).append('=').append(new String(h.value())).append("; "));
+            StringBuilder b = new StringBuilder(" dead letters: ");
+            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofSeconds(5))) {
+                r.headers().forEach(h -> b.append(h.key()).append('=')
+                        .append(new String(h.value(), StandardCharsets.UTF_8)).append("; "));
                 break;
             }
             return b.toString();
