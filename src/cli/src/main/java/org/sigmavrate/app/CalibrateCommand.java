@@ -109,7 +109,7 @@ public class CalibrateCommand implements Callable<Integer> {
             consistency = consistencyOptions.setting();
             chosen = EvalInputs.protocols(protocols);
             conformity = ConformalBands.Score.parse(score);
-            new ForecastSettings(quantiles, 0, ForecastSettings.SamplerKind.BURST, BurstVariant.EXACT, 1, 0);
+            new ForecastSettings(quantiles, 0, ForecastSettings.SamplerKind.BURST, BurstVariant.EXACT, 1, 0, consistency);
             if (ConformalBands.coveragesOf(quantiles).length == 0) {
                 throw new IllegalArgumentException("--quantiles " + Arrays.toString(quantiles)
                         + " has no central interval to fit (only the median)");

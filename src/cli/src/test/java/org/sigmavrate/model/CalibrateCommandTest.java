@@ -94,9 +94,9 @@ class CalibrateCommandTest {
         CommandRun fit = CommandRun.of(new CalibrateCommand(), "--input", flights.toString(), "--model",
                 TinyModel.directory().toString(), "--out", consistent.toString(), "--altitude-consistency");
         assertEquals(0, fit.exit(), fit.err());
-        assertTrue(fit.err().contains("altitude consistency " + AltitudeConsistency.DEFAULT.withEnabled(true).describe()),
+        assertTrue(fit.err().contains("altitude consistency " + configured().withEnabled(true).describe()),
                 fit.err());
-        assertEquals(AltitudeConsistency.DEFAULT.withEnabled(true), Calibration.read(consistent).consistency());
+        assertEquals(configured().withEnabled(true), Calibration.read(consistent).consistency());
         Path raw = dir.resolve("raw.json");
         assertEquals(0, CommandRun.of(new CalibrateCommand(), "--input", flights.toString(), "--model",
                 TinyModel.directory().toString(), "--out", raw.toString(), "--altitude-consistency=false").exit());
@@ -211,5 +211,10 @@ class CalibrateCommandTest {
             }
         }
         assertTrue(hidden > 0, "hidden steps were corrected");
+    }
+
+    /** The altitude-consistency setting the commands default to. */
+    private static AltitudeConsistency configured() {
+        return ConfiguredSettings.altitudeConsistency(ConfigDefaults.forecaster().altitudeConsistency());
     }
 }

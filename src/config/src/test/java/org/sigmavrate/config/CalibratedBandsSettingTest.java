@@ -78,8 +78,9 @@ class CalibratedBandsSettingTest {
     @Test
     void theServiceReadsAltitudeConsistencyWithItsDefaultsFromOnePlace() throws IOException {
         ForecasterConfig defaults = settings(TinyModel.directory(), false, Map.of());
-        assertEquals(AltitudeConsistency.DEFAULT, ConfiguredSettings.forecast(defaults).altitudeConsistency(),
-                "nothing set: the defaults, the same as the core's for calibration files that record none");
+        assertEquals(new AltitudeConsistency(true, AltitudeConsistentRates.Band.CENTRAL_90,
+                AltitudeConsistentRates.Share.VARIANCE, 400), ConfiguredSettings.forecast(defaults).altitudeConsistency(),
+                "nothing set: on since sgpt-small-v2 won with it on its validation flights (90% band, variance, 400 ft)");
         ForecasterConfig off = settings(TinyModel.directory(), false, Map.of("forecaster.altitude-consistency.enabled",
                 "false"));
         try (SigmaGptForecaster f = (SigmaGptForecaster) ForecasterFactory.open(off)) {

@@ -9,9 +9,9 @@ import org.sigmavrate.model.AltitudeConsistentRates.Share;
 
 /**
  * Whether {@link SigmaGptForecaster} publishes its rates made altitude-consistent ({@link AltitudeConsistentRates}),
- * and with which parameters: the one definition of the setting and of its defaults, read by the service
- * ({@code forecaster.altitude-consistency.*}), {@code infill}, {@code calibrate} and {@code evaluate}, and recorded
- * in a calibration file. The parameters are kept when it is off: {@code evaluate} scores its altitude-consistent row
+ * and with which parameters: the one definition of the setting, read by the service
+ * ({@code forecaster.altitude-consistency.*}, whose defaults are src/config's ForecasterConfig), {@code infill},
+ * {@code calibrate} and {@code evaluate}, and recorded in a calibration file. The parameters are kept when it is off: {@code evaluate} scores its altitude-consistent row
  * with them either way.
  *
  * @param enabled         publish the shifted rates
@@ -22,14 +22,10 @@ import org.sigmavrate.model.AltitudeConsistentRates.Share;
  */
 public record AltitudeConsistency(boolean enabled, Band band, Share share, double altitudeNoiseFt) {
     /**
-     * On since sgpt-small-v2, which showed on its validation flights that it wins: the density median's MAE fell by
-     * 3.8% on sparse10, 4.7% on sparse25 and 9.7% on gap, every interval over flights below 1 (forecast has no span
-     * and is unchanged; models/sgpt-small-v2/MODEL.md). The altitude noise was chosen on the validation flights with
-     * sgpt-small-v1 among 0, 30, 100, 200 and 400 ft (variance share, 90% band): 200-400 ft cut its MAE by 5-8% on
-     * sparse10, sparse25 and gap, with every interval below 1 at 400 ft (docs/INFERENCE.md).
+     * Off, as a calibration file fitted without it reads (a file records the parameters only when it is on, and off
+     * they shift nothing: these are placeholders).
      */
-    public static final AltitudeConsistency DEFAULT = new AltitudeConsistency(true, Band.CENTRAL_90, Share.VARIANCE,
-            400);
+    public static final AltitudeConsistency OFF = new AltitudeConsistency(false, Band.CENTRAL_90, Share.WIDTH, 0);
 
     public AltitudeConsistency {
         if (band == null || share == null) {
@@ -40,38 +36,39 @@ public record AltitudeConsistency(boolean enabled, Band band, Share share, doubl
     }
 
     /**
-     * The setting from its texts, each null (or blank) for the default: {@code enabled} true|false, {@code band} 50|90,
-     * {@code share} width|variance, {@code noiseFt} in ft.
+     * The setting as a calibration file records it: {@code enabled} true|false; when on, {@code band} 50|90,
+     * {@code share} width|variance, {@code noiseFt} in ft; off, {@link #OFF} (parameters not needed).
      *
-     * @throws IllegalArgumentException naming what is wrong
+     * @throws IllegalArgumentException naming what is wrong or missing
      */
     public static AltitudeConsistency parse(String enabled, String band, String share, String noiseFt) {
-        boolean on = DEFAULT.enabled;
-        if (present(enabled)) {
-            String e = enabled.trim().toLowerCase(Locale.ROOT);
-            if (!e.equals("true") && !e.equals("false")) {
-                throw new IllegalArgumentException("enabled must be true or false, not '" + enabled + "'");
-            }
-            on = e.equals("true");
+        if (!present(enabled)) {
+            throw new IllegalArgumentException("enabled must be true or false, and is missing");
         }
-        Band b = DEFAULT.band;
-        if (present(band)) {
-            try {
-                b = Band.ofPercent(Integer.parseInt(band.trim()));
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("band must be 50 or 90 (percent), not '" + band + "'");
-            }
+        String e = enabled.trim().toLowerCase(Locale.ROOT);
+        if (!e.equals("true") && !e.equals("false")) {
+            throw new IllegalArgumentException("enabled must be true or false, not '" + enabled + "'");
         }
-        Share s = present(share) ? Share.parse(share) : DEFAULT.share;
-        double noise = DEFAULT.altitudeNoiseFt;
-        if (present(noiseFt)) {
-            try {
-                noise = Double.parseDouble(noiseFt.trim());
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("altitude noise must be a number of ft, not '" + noiseFt + "'");
-            }
+        if (e.equals("false")) {
+            return OFF;
         }
-        return new AltitudeConsistency(on, b, s, noise);
+        if (!present(band) || !present(share) || !present(noiseFt)) {
+            throw new IllegalArgumentException("on, it needs band, share and altitude noise");
+        }
+        Band b;
+        try {
+            b = Band.ofPercent(Integer.parseInt(band.trim()));
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("band must be 50 or 90 (percent), not '" + band + "'");
+        }
+        Share s = Share.parse(share);
+        double noise;
+        try {
+            noise = Double.parseDouble(noiseFt.trim());
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("altitude noise must be a number of ft, not '" + noiseFt + "'");
+        }
+        return new AltitudeConsistency(true, b, s, noise);
     }
 
     private static boolean present(String text) {

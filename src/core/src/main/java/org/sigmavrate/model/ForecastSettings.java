@@ -16,7 +16,7 @@ import org.sigmavrate.model.sampling.BurstVariant;
  * @param maxKnown       most observed positions a window is conditioned on (0: all): beyond it, those nearest in
  *                       time to a position asked about are kept (see {@link ContextSelector})
  * @param altitudeConsistency whether the published rates are shifted to agree with the observed altitudes
- *                       ({@link AltitudeConsistency#DEFAULT} unless given)
+
  */
 public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind sampler, BurstVariant burstVariant,
         int maxBatch, int maxKnown, AltitudeConsistency altitudeConsistency) {
@@ -38,12 +38,6 @@ public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind
         if (altitudeConsistency == null) {
             throw new IllegalArgumentException("altitude consistency: a setting, off or on");
         }
-    }
-
-    /** With the default altitude consistency ({@link AltitudeConsistency#DEFAULT}). */
-    public ForecastSettings(double[] quantileLevels, int samples, SamplerKind sampler, BurstVariant burstVariant,
-            int maxBatch, int maxKnown) {
-        this(quantileLevels, samples, sampler, burstVariant, maxBatch, maxKnown, AltitudeConsistency.DEFAULT);
     }
 
     public ForecastSettings withSamples(int n) {

@@ -28,9 +28,9 @@ import org.sigmavrate.model.density.CategoricalDensity;
  */
 class AltitudeConsistentForecastTest {
     private static final double STEP_MINUTES = 10 / 60.0;
-    private static final AltitudeConsistency OFF = AltitudeConsistency.DEFAULT.withEnabled(false);
+    private static final AltitudeConsistency OFF = TinyModel.CONSISTENT.withEnabled(false);
     private static final AltitudeConsistency HARD = new AltitudeConsistency(true, Band.CENTRAL_90, Share.VARIANCE, 0);
-    private static final AltitudeConsistency SOFT = AltitudeConsistency.DEFAULT.withEnabled(true);
+    private static final AltitudeConsistency SOFT = TinyModel.CONSISTENT;
     /** {before, after, altitude before, altitude after}: a climb far steeper than the observed rates say */
     private static final int[][] SPANS = {{0, 6, 5000, 6400}, {6, 14, 6400, 7300}};
 
@@ -143,8 +143,7 @@ class AltitudeConsistentForecastTest {
                 assertArrayEquals(rate.quantiles(TinyModel.LEVELS), off.rate().quantiles()[s], 0.0);
             }
         }
-        assertTrue(AltitudeConsistency.DEFAULT.enabled(), "on by default since sgpt-small-v2 won with it on validation");
-        WindowForecast byDefault = forecast(AltitudeConsistency.DEFAULT, null, 0);
+        WindowForecast byDefault = forecast(TinyModel.CONSISTENT, null, 0);
         assertFalse(java.util.Arrays.equals(off.rate().estimate(), byDefault.rate().estimate()),
                 "the default moves the rates of the spans");
     }

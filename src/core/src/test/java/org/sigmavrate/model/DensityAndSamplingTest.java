@@ -145,7 +145,7 @@ class DensityAndSamplingTest {
     @Test
     void forecasterAndSamplersAreDeterministicForTheSameSeed() {
         ObservedWindow w = window(42);
-        ForecastSettings settings = TinyModel.settings(4, AltitudeConsistency.DEFAULT);
+        ForecastSettings settings = TinyModel.settings(4, TinyModel.CONSISTENT);
         SigmaGptForecaster f = new SigmaGptForecaster(session, settings);
         WindowForecast a = f.forecast(List.of(w)).get(0);
         WindowForecast b = f.forecast(List.of(w)).get(0);

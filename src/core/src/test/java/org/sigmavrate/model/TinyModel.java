@@ -1,12 +1,11 @@
 package org.sigmavrate.model;
 
-import org.sigmavrate.model.sampling.BurstVariant;
-
 import java.nio.file.Path;
 
 import org.sigmavrate.model.onnx.ExecutionProvider;
 import org.sigmavrate.model.onnx.SessionConfig;
 import org.sigmavrate.model.onnx.SigmaGptSession;
+import org.sigmavrate.model.sampling.BurstVariant;
 
 /** The tiny σ-GPT exported for tests (src/core/src/test/resources/models/README.md says how it was made). */
 public final class TinyModel {
@@ -32,6 +31,10 @@ public final class TinyModel {
         }
         return shared;
     }
+
+    /** Altitude consistency on with the parameters the service runs with (90% band, variance share, 400 ft). */
+    public static final AltitudeConsistency CONSISTENT = new AltitudeConsistency(true,
+            AltitudeConsistentRates.Band.CENTRAL_90, AltitudeConsistentRates.Share.VARIANCE, 400);
 
     /** The quantile levels the tests publish (5%, 25%, median, 75%, 95%). */
     public static final double[] LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};

@@ -35,7 +35,6 @@ import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
-import org.sigmavrate.model.AltitudeConsistency;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.TinyModel;
 import org.sigmavrate.model.SigmaGptForecaster;
@@ -69,7 +68,7 @@ class SigmaGptTopologyTest {
     }
 
     private static SigmaGptForecaster forecaster() {
-        return new SigmaGptForecaster(session, TinyModel.settings(K, AltitudeConsistency.DEFAULT));
+        return new SigmaGptForecaster(session, TinyModel.settings(K, TinyModel.CONSISTENT));
     }
 
     private static final class Harness implements AutoCloseable {
@@ -309,7 +308,7 @@ class SigmaGptTopologyTest {
         }
         ConformalBands fit = new ConformalBands(ConformalBands.Score.RANDOMIZED, new double[] {0.5, 0.9}, widen,
                 new long[buckets]);
-        ForecastSettings settings = TinyModel.settings(0, AltitudeConsistency.DEFAULT);
+        ForecastSettings settings = TinyModel.settings(0, TinyModel.CONSISTENT);
         List<SurveillanceReport> input = traffic();
         List<DensityBands> raw;
         List<DensityBands> calibrated;

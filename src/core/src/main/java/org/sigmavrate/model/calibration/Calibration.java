@@ -37,7 +37,7 @@ public record Calibration(String modelId, String specSha256, int maxKnown, Map<S
     /** Fitted on the raw model quantiles (altitude consistency off). */
     public Calibration(String modelId, String specSha256, int maxKnown, Map<String, Object> fittedOn,
             ResidualQuantiles residuals, ConformalBands conformal) {
-        this(modelId, specSha256, maxKnown, fittedOn, residuals, conformal, AltitudeConsistency.DEFAULT.withEnabled(false));
+        this(modelId, specSha256, maxKnown, fittedOn, residuals, conformal, AltitudeConsistency.OFF);
     }
 
     public Calibration {
@@ -160,7 +160,7 @@ public record Calibration(String modelId, String specSha256, int maxKnown, Map<S
     /** Files written before the setting existed were fitted on the raw quantiles: off. */
     private static AltitudeConsistency consistency(Path file, JsonNode node) throws IOException {
         if (!node.isObject()) {
-            return AltitudeConsistency.DEFAULT.withEnabled(false);
+            return AltitudeConsistency.OFF;
         }
         try {
             return AltitudeConsistency.parse(text(node.path("enabled")), text(node.path("band")),

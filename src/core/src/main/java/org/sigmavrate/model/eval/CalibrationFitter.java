@@ -151,7 +151,7 @@ public final class CalibrationFitter {
                 model == null ? 0 : model.settings().maxKnown(), fittedOn,
                 new ResidualQuantiles(RESIDUAL_LEVELS, quantiles, counts),
                 model == null ? null : new ConformalBands(score, coverages, widen, scoreCounts),
-                model == null ? AltitudeConsistency.DEFAULT.withEnabled(false)
+                model == null ? AltitudeConsistency.OFF
                         : model.settings().altitudeConsistency());
     }
 

@@ -22,12 +22,13 @@ import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.domain.token.BinScale;
 import org.sigmavrate.model.AltitudeConsistency;
+import org.sigmavrate.model.TinyModel;
 import org.sigmavrate.model.eval.Metrics;
 
 class CalibratedBandsTest {
     private static final int B = ObservationBuckets.count();
     private static final double[] LEVELS = CalibrationTest.LEVELS;
-    private static final AltitudeConsistency OFF = AltitudeConsistency.DEFAULT.withEnabled(false);
+    private static final AltitudeConsistency OFF = AltitudeConsistency.OFF;
     private static final BinScale RATE_BINS = SpecLoader.bundled().tokenizer().scale(Channel.VERTICAL_RATE);
 
     @TempDir
@@ -158,7 +159,7 @@ class CalibratedBandsTest {
 
     @Test
     void aFileFittedWithAnotherAltitudeConsistencyIsUsedWithAWarning() throws IOException {
-        AltitudeConsistency on = AltitudeConsistency.DEFAULT.withEnabled(true);
+        AltitudeConsistency on = TinyModel.CONSISTENT;
         Path raw = dir.resolve("raw.json");
         Path consistent = dir.resolve("consistent.json");
         Calibration fitted = new Calibration("sgpt-x", "abc", 32, Map.of("inputs", List.of("val.csv")),
