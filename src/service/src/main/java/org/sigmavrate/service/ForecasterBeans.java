@@ -78,7 +78,13 @@ public class ForecasterBeans {
         return f;
     }
 
-    void close(@Disposes WindowForecaster forecaster) {
+    /**
+     * Closes the model once no batch runs on it: the ONNX session's native memory goes with it, and a batch still in
+     * flight on an inference thread would crash the JVM (Kafka Streams is closed first, at shutdown, by the extension).
+     */
+    void close(@Disposes WindowForecaster forecaster, @Identifier("inference") ExecutorService inference)
+            throws InterruptedException {
+        stopInference(inference);
         forecaster.close();
     }
 
@@ -130,8 +136,15 @@ public class ForecasterBeans {
     }
 
     void stop(@Disposes @Identifier("inference") ExecutorService inference) throws InterruptedException {
-        inference.shutdownNow();
-        inference.awaitTermination(5, TimeUnit.SECONDS);
+        stopInference(inference);
+    }
+
+    /** No new batch starts; the one in flight (a time budget long at most) is waited for. */
+    private static void stopInference(ExecutorService inference) throws InterruptedException {
+        inference.shutdown();
+        if (!inference.awaitTermination(30, TimeUnit.SECONDS)) {
+            LOG.warn("an inference batch still runs after 30 s; closing the model anyway");
+        }
     }
 
     @Produces
