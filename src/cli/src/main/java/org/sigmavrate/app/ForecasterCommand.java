@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "forecaster", mixinStandardHelpOptions = true, version = "sigma-vrate 0.1.0",
         description = "Streaming forecaster of aircraft vertical rate with a sigma-GPT.",
-        footer = {"", "  serve        Runs the forecaster service (src/service) on a Kafka cluster:",
-                "               bin/forecaster serve [--bootstrap SERVERS] [--http-port PORT]"},
+        footer = {"  serve       Runs the forecaster service (src/service) on a Kafka cluster:",
+                "                bin/forecaster serve [--bootstrap SERVERS] [--http-port PORT]"},
         subcommands = {DatasetCommand.class, InfillCommand.class, EvaluateCommand.class, CalibrateCommand.class,
                 DemoCommand.class, ReplayCommand.class, BenchCommand.class, LoadBenchCommand.class})
 public class ForecasterCommand {
