@@ -27,6 +27,7 @@ import org.sigmavrate.domain.flight.RejectionLedger;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
+import org.sigmavrate.tracking.FlightTrack;
 
 /**
  * Per-aircraft state and batched inference. Each report updates its aircraft's {@link FlightTrack}; when the

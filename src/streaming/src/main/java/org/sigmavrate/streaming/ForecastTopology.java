@@ -30,7 +30,7 @@ import org.sigmavrate.domain.spec.Spec;
  * Store names are declared here once; the REST endpoint queries {@link #LATEST_STORE}.
  */
 public final class ForecastTopology {
-    /** per-aircraft {@link FlightTrack}, RocksDB, changelogged */
+    /** per-aircraft {@link org.sigmavrate.tracking.FlightTrack}, RocksDB, changelogged */
     public static final String FLIGHTS_STORE = "flights";
     /** windows waiting for the next batched call, in memory, changelogged */
     public static final String PENDING_STORE = "pending-windows";
