@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import org.sigmavrate.avro.v1.DensityBands;
 import org.sigmavrate.avro.v1.InfilledTrajectory;
 import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.batching.PendingWindow;
 import org.sigmavrate.domain.flight.RejectionLedger;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.sigmavrate.batching.PendingWindow;
 import org.sigmavrate.domain.flight.RejectionLedger;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.grid.Channel;
