@@ -11,8 +11,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.sigmavrate.avro.v1.DensityBands;
-import org.sigmavrate.avro.v1.InfilledTrajectory;
-import org.sigmavrate.avro.v1.SurveillanceReport;
 import org.sigmavrate.batching.BatchScheduler;
 import org.sigmavrate.batching.BatchedInference;
 import org.sigmavrate.batching.FinishedBatch;
@@ -20,6 +18,7 @@ import org.sigmavrate.batching.Flushed;
 import org.sigmavrate.batching.NanoClock;
 import org.sigmavrate.batching.PendingWindow;
 import org.sigmavrate.domain.flight.RejectionLedger;
+import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
@@ -33,7 +32,7 @@ import org.sigmavrate.tracking.FlightTrack;
  * state lives in changelogged stores, windows in flight included: nothing is lost or repeated across a crash with
  * exactly-once.
  */
-public final class FlightProcessor implements Processor<String, SurveillanceReport, String, Object> {
+public final class FlightProcessor implements Processor<String, Report, String, ForecastOutput> {
     private final StreamingSettings settings;
     private final WindowAssembler assembler;
     private final String specSha256;
@@ -41,7 +40,7 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
     private final Serializer<DensityBands> bandsSerializer;
     private final BatchedInference inference;
     private final RejectionLedger ledger = new RejectionLedger();
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, ForecastOutput> context;
     private KeyValueStore<String, byte[]> flights;
     private PendingStore pending;
     private KeyValueStore<String, byte[]> latest;
@@ -60,7 +59,7 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, ForecastOutput> context) {
         this.context = context;
         this.flights = context.getStateStore(ForecastTopology.FLIGHTS_STORE);
         this.pending = new PendingStore(context.getStateStore(ForecastTopology.PENDING_STORE));
@@ -70,11 +69,11 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
     }
 
     @Override
-    public void process(Record<String, SurveillanceReport> record) {
+    public void process(Record<String, Report> record) {
         String key = record.key();
         byte[] stored = flights.get(key);
         FlightTrack track = stored == null ? new FlightTrack(key) : FlightTrack.fromBytes(key, stored);
-        switch (track.accept(ReportValidator.toReport(record.value()), assembler.rules())) {
+        switch (track.accept(record.value(), assembler.rules())) {
             case LATE -> {
                 metrics.lateDropped();
                 return;
@@ -111,13 +110,9 @@ public final class FlightProcessor implements Processor<String, SurveillanceRepo
         List<WindowForecast> forecasts = batch.forecasts();
         for (int i = 0; i < forecasts.size(); i++) {
             WindowForecast f = forecasts.get(i);
-            String key = f.request().icao24();
-            long timestamp = f.request().lastReportTime();
-            InfilledTrajectory trajectory = ForecastRecords.trajectory(f, specSha256);
-            DensityBands bands = ForecastRecords.bands(f, specSha256);
-            context.forward(new Record<>(key, trajectory, timestamp));
-            context.forward(new Record<>(key, bands, timestamp));
-            latest.put(key, bandsSerializer.serialize(settings.topics().bands(), bands));
+            ForecastOutput output = ForecastOutput.of(f, specSha256);
+            context.forward(new Record<>(f.request().icao24(), output, f.request().lastReportTime()));
+            latest.put(f.request().icao24(), bandsSerializer.serialize(settings.topics().bands(), output.bands()));
             metrics.triggerToOutput(now - batch.windows().get(i).queuedAtMs());
         }
         metrics.recordsOut(settings.topics().trajectories(), forecasts.size());
