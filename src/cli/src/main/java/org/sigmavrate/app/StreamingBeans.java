@@ -45,7 +45,7 @@ import org.sigmavrate.streaming.AvroFormat;
 import org.sigmavrate.streaming.ForecastTopology;
 import org.sigmavrate.streaming.StreamingMetrics;
 import org.sigmavrate.streaming.StreamingSettings;
-import org.sigmavrate.streaming.TrackRules;
+import org.sigmavrate.tracking.TrackRules;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

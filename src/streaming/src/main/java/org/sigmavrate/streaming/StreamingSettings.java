@@ -1,6 +1,7 @@
 package org.sigmavrate.streaming;
 
 import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.tracking.TrackRules;
 
 /**
  * Everything the topology needs to know, from configuration ({@code forecaster.*} in application.properties).

@@ -12,6 +12,8 @@ import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GridPlacer;
 import org.sigmavrate.domain.grid.GriddedFlight;
 import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.tracking.FlightTrack;
+import org.sigmavrate.tracking.TrackRules;
 
 /**
  * Turns a flight's track into the window a forecaster is asked about: the window ends at the latest report plus

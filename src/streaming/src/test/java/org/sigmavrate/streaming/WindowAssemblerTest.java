@@ -5,36 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.sigmavrate.batching.PendingWindow;
 import org.sigmavrate.domain.flight.RejectionLedger;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.tracking.FlightTrack;
+import org.sigmavrate.tracking.TrackRules;
 
-class FlightTrackTest {
+/**
+ * The window assembled from a flight's track: its span, horizon and observed steps, the late report in it, its seed,
+ * and the same window after the state's bytes. The track's own rules are tested in the core's FlightTrackTest.
+ */
+class WindowAssemblerTest {
     private final StreamingSettings settings = StreamingSettings.defaults(SpecLoader.bundled());
     private final TrackRules rules = settings.rules();
     private final WindowAssembler assembler = new WindowAssembler(SpecLoader.bundled(), rules);
 
     private static long t(int seconds) {
         return Fixtures.T0 + seconds * 1000L;
-    }
-
-    @Test
-    void triggersAtMostOncePerCadenceOfEventTime() {
-        FlightTrack track = new FlightTrack("3c6586");
-        List<Integer> triggeredAt = new ArrayList<>();
-        for (int s = 0; s <= 60; s += 3) {
-            if (track.accept(Fixtures.domain("3c6586", t(s), 3000 + s * 25, 1500), rules) == FlightTrack.Outcome.TRIGGERED) {
-                track.markTriggered();
-                triggeredAt.add(s);
-            }
-        }
-        // second report (min 2), then every >= 10 s of event time
-        assertEquals(List.of(3, 15, 27, 39, 51), triggeredAt);
     }
 
     @Test
@@ -49,16 +41,6 @@ class FlightTrackTest {
         assertNotNull(w);
         int step50 = (int) ((t(50) - w.window().startMillis()) / 10_000);
         assertEquals(4250, w.value(step50, Channel.ALTITUDE), 1e-6);
-    }
-
-    @Test
-    void longSilenceStartsANewFlight() {
-        FlightTrack track = new FlightTrack("3c6586");
-        track.accept(Fixtures.domain("3c6586", t(0), 3000, 1500), rules);
-        String first = track.flightId();
-        track.accept(Fixtures.domain("3c6586", t(11 * 60), 3000, 1500), rules);
-        assertNotEquals(first, track.flightId());
-        assertEquals(1, track.slotCount());
     }
 
     @Test
