@@ -3,8 +3,8 @@
 A σ-GPT trained for the short CPU budgets of this project gives over-dispersed densities (its 50% bands cover
 far more than half of the truths). One temperature per channel, fitted on validation windows by minimising the
 density-mode NLL of the hidden positions, sharpens (T < 1) or flattens (T > 1) them. The temperatures are folded
-into the exported graph as a constant per-token logit scale (`CalibratedSigmaGPT`), so the ONNX interface, the
-golden vectors and the Java side stay unchanged.
+into the exported graph as a constant per-token logit scale (`model.CalibratedSigmaGPT`), so the ONNX interface
+and the Java side stay unchanged.
 
 Fitting windows: for each validation window and each observed fraction in `obs_fracs`, that many steps are drawn
 (seeded) and every present channel of them is known; every other present position (both channels) is a query.
@@ -17,40 +17,9 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 import torch
-import torch.nn as nn
 
 from .data import Dataset, density_batch, flat_tokens
 from .spec import Spec
-
-
-class CalibratedSigmaGPT(nn.Module):
-    """A σ-GPT whose logits are multiplied by 1/T of the channel block each token belongs to."""
-
-    def __init__(self, model: nn.Module, spec: Spec, temperatures: Sequence[float]):
-        super().__init__()
-        self.model = model
-        self.cfg = model.cfg
-        scale = torch.ones(spec.vocab_size)
-        for channel, t in enumerate(temperatures):
-            a, b = spec.block_range(channel)
-            scale[a:b] = 1.0 / float(t)
-        self.register_buffer("logit_scale", scale)
-        self.temperatures = [float(t) for t in temperatures]
-
-    def set_sdpa(self, on: bool):
-        self.model.set_sdpa(on)
-
-    def num_params(self) -> int:
-        return self.model.num_params()
-
-    def forward(self, tokens, pos_in, pos_out, attn_mask, logit_rows=None):
-        return self.model(tokens, pos_in, pos_out, attn_mask, logit_rows) * self.logit_scale
-
-    def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges):
-        """(sum of NLL, number of scored steps) under the calibrated block-restricted softmax."""
-        from .model import block_nll
-        nll = block_nll(self.forward(tokens, pos_in, pos_out, attn_mask), pos_out, targets, ranges)
-        return nll.sum(), (targets >= 0).sum()
 
 
 def fit_temperature(logits: List[np.ndarray], targets: List[np.ndarray], lo: float = 0.2, hi: float = 5.0) -> Tuple[float, float, float]:

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from .data import Dataset, density_batch, flat_tokens
-from .model import block_ranges_of
+from .model import CalibratedSigmaGPT
 from .spec import Spec
 from .train import load_checkpoint, mean_nll, set_threads
 
@@ -169,7 +169,7 @@ def evaluate(args) -> Dict:
     device = torch.device(args.device)
     model, ck, spec = load_checkpoint(args.ckpt, device)
     if args.calibration:
-        from .calibrate import CalibratedSigmaGPT, load_temperatures
+        from .calibrate import load_temperatures
         model = CalibratedSigmaGPT(model, spec, load_temperatures(args.calibration)).to(device).eval()
     ds = Dataset.open(args.data)
     if ds.spec.sha256 != spec.sha256:

@@ -26,9 +26,10 @@ import torch
 
 from . import onnx_proto
 from .data import build_sequence, collate, density_batch, flat_tokens, present_positions
+from .model import CalibratedSigmaGPT, block_ranges_of, restrict_to_block
 from .orders import l2r_order, random_order
 from .synth import synth_window
-from .calibrate import CalibratedSigmaGPT, load_temperatures
+from .calibrate import load_temperatures
 from .train import load_checkpoint
 
 INPUT_NAMES = ["tokens", "pos_in", "pos_out", "attn_mask", "logit_rows"]
@@ -101,7 +102,6 @@ def query_rows(query_index: torch.Tensor) -> torch.Tensor:
 
 
 def make_golden(model, spec, model_id: str, onnx_sha: str) -> Dict:
-    from .model import block_ranges_of, restrict_to_block
     ranges = block_ranges_of(spec)
     out_cases = []
     with torch.no_grad():

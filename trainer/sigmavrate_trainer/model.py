@@ -20,6 +20,9 @@ density pass, the drafts of a verification pass), and the output head (V x d_mod
 of the other steps are about a third of the cost of a full forward at 128 steps. Every step still feeds the
 attention of the layers below, so the selected logits are exactly the full forward's.
 
+The exported model is this module, or for a calibrated model `CalibratedSigmaGPT` around it: the same interface,
+each logit multiplied by 1/T of its channel block (the temperatures are constants of the graph).
+
 Design choices
 --------------
 * Double positional encoding: two LEARNED tables, one for pos_in (129 rows: 128 grid positions plus the
@@ -352,6 +355,37 @@ class SigmaGPT(nn.Module):
         if channel_weights is None:
             return total, valid.sum()
         return total, count
+
+
+class CalibratedSigmaGPT(nn.Module):
+    """The exported model when calibrated: a σ-GPT whose logits are multiplied by 1/T of the channel block each
+    token belongs to. The temperatures are a constant buffer, so the ONNX interface stays the σ-GPT's (see
+    calibrate.py for how they are fitted)."""
+
+    def __init__(self, model: SigmaGPT, spec, temperatures: Sequence[float]):
+        super().__init__()
+        self.model = model
+        self.cfg = model.cfg
+        scale = torch.ones(spec.vocab_size)
+        for channel, t in enumerate(temperatures):
+            a, b = spec.block_range(channel)
+            scale[a:b] = 1.0 / float(t)
+        self.register_buffer("logit_scale", scale)
+        self.temperatures = [float(t) for t in temperatures]
+
+    def set_sdpa(self, on: bool):
+        self.model.set_sdpa(on)
+
+    def num_params(self) -> int:
+        return self.model.num_params()
+
+    def forward(self, tokens, pos_in, pos_out, attn_mask, logit_rows=None):
+        return self.model(tokens, pos_in, pos_out, attn_mask, logit_rows) * self.logit_scale
+
+    def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges):
+        """(sum of NLL, number of scored steps) under the calibrated block-restricted softmax."""
+        nll = block_nll(self.forward(tokens, pos_in, pos_out, attn_mask), pos_out, targets, ranges)
+        return nll.sum(), (targets >= 0).sum()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ import torch
 
 from sigmavrate_trainer import onnx_proto
 from sigmavrate_trainer.__main__ import main
-from sigmavrate_trainer.calibrate import CalibratedSigmaGPT, fit_temperature
+from sigmavrate_trainer.calibrate import fit_temperature
 from sigmavrate_trainer.data import density_batch
+from sigmavrate_trainer.model import CalibratedSigmaGPT
 
 from conftest import tiny_model
 
