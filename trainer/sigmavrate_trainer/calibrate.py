@@ -19,20 +19,18 @@ import numpy as np
 import torch
 
 from .data import Dataset, density_batch, flat_tokens
+from .model import block_nll
 from .spec import Spec
 
 
 def fit_temperature(logits: List[np.ndarray], targets: List[np.ndarray], lo: float = 0.2, hi: float = 5.0) -> Tuple[float, float, float]:
     """Temperature minimising the mean NLL of `targets` under softmax(logits / T) (golden-section search on
     log T). logits: arrays [n, bins]; targets: bin indices [n]. -> (T, nll at T=1, nll at T)."""
-    x = np.concatenate(logits).astype(np.float64)
-    y = np.concatenate(targets).astype(np.int64)
+    x = torch.from_numpy(np.concatenate(logits).astype(np.float64))
+    y = torch.from_numpy(np.concatenate(targets).astype(np.int64))
 
     def nll(t: float) -> float:
-        z = x / t
-        z = z - z.max(axis=1, keepdims=True)
-        lse = np.log(np.exp(z).sum(axis=1))
-        return float((lse - z[np.arange(len(y)), y]).mean())
+        return float(block_nll(x / t, y).mean())
 
     a, b = np.log(lo), np.log(hi)
     g = (np.sqrt(5) - 1) / 2
