@@ -323,7 +323,7 @@ def train(args) -> Dict:
             torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
         opt.step()
         step += 1
-        loss_acc += float(loss) * ntok
+        loss_acc += float(loss.detach()) * ntok
         n_acc += ntok
         tok_acc += ntok
         if step % args.log_every == 0:
