@@ -19,6 +19,7 @@ import org.sigmavrate.domain.flight.Flight;
 import org.sigmavrate.domain.flight.RejectionLedger;
 import org.sigmavrate.domain.forecast.ChannelForecast;
 import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.forecast.Seeds;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GriddedFlight;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Option;
 @Command(name = "infill", mixinStandardHelpOptions = true,
         description = {"Infills every flight of the input offline: each flight on the grid from its first report, cut",
                 "into consecutive 64-step windows (the last one shorter), every grid step without a report infilled",
-                "with bands, a point estimate and K joint sample paths of vertical rate and altitude.",
+                "with bands, a point estimate and K joint sample paths of vertical rate and altitude, each window's",
+                "random choices seeded by its flight id and grid start as in the service.",
                 "Output formats: docs/INFERENCE.md."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:written", "1:the model could not be run or the output not written",
@@ -65,9 +67,6 @@ public class InfillCommand implements Callable<Integer> {
     @Option(names = "--quantiles", defaultValue = "0.05,0.25,0.5,0.75,0.95", split = ",",
             description = "quantile levels (default: ${DEFAULT-VALUE})")
     double[] quantiles;
-
-    @Option(names = "--seed", defaultValue = "20240415", description = "seed (default: ${DEFAULT-VALUE})")
-    long seed;
 
     @Option(names = "--max-known", defaultValue = "32",
             description = "condition on at most this many observed positions per window, those nearest to the unknown "
@@ -139,8 +138,7 @@ public class InfillCommand implements Callable<Integer> {
                 flightStart.putIfAbsent(f.id(), f.startMillis());
                 for (WindowSpan span : policy.spans(prepared, spec.grid())) {
                     GriddedFlight w = preparation.window(prepared, span);
-                    windows.add(new ObservedWindow(f.icao24(), w, f.endMillis(),
-                            seed ^ (w.flightId().hashCode() * 31L + span.startStep())));
+                    windows.add(new ObservedWindow(f.icao24(), w, f.endMillis(), Seeds.of(w)));
                 }
             }
         }

@@ -3,6 +3,7 @@ package org.sigmavrate.streaming;
 import org.sigmavrate.domain.flight.Flight;
 import org.sigmavrate.domain.flight.RejectionLedger;
 import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.forecast.Seeds;
 import org.sigmavrate.domain.grid.GriddedFlight;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.preparation.FlightPreparation;
@@ -46,7 +47,6 @@ public final class WindowAssembler {
             return null;
         }
         GriddedFlight window = preparation.place(recent, track.flightStart(), span);
-        return new ObservedWindow(track.icao24(), window, track.latest(), Seeds.of(window.flightId(),
-                window.startMillis()));
+        return new ObservedWindow(track.icao24(), window, track.latest(), Seeds.of(window));
     }
 }

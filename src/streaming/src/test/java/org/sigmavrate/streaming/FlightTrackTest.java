@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sigmavrate.domain.flight.RejectionLedger;
 import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.forecast.Seeds;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.spec.SpecLoader;
 
