@@ -47,7 +47,7 @@ final class EvalInputs {
                     + FlightReaders.supportedFormats() + ")");
             return null;
         }
-        EvalWindows.Loaded loaded = new EvalWindows(spec).load(files, System.err);
+        EvalWindows.Loaded loaded = new EvalWindows(PreparationConfig.settings(spec)).load(files, System.err);
         for (String problem : loaded.problems()) {
             System.err.println(command + ": " + problem);
         }
