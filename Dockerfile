@@ -1,17 +1,43 @@
-# The forecaster service (JVM). Build the application first: mvn -B package -DskipTests
-# CUDA variant: deploy/Dockerfile.cuda (built with mvn -Pcuda package).
-FROM eclipse-temurin:17-jre
+# syntax=docker/dockerfile:1.20
+# Builds the forecaster from source; no host build, no data/ in any image. Targets:
+#   service (the default, last stage): the streaming service, src/service           docker build -t sigma-vrate/forecaster:0.1.0 .
+#   cli: the command line, src/cli (replay, infill, evaluate, ...)                   docker build --target cli -t sigma-vrate/forecaster-cli:0.1.0 .
+# The CUDA variant of the service: deploy/Dockerfile.cuda. Flights reach the CLI by a read-only bind mount (see
+# docker-compose.yml's replay); models/ ships in both images, read from /app/models (the working directory is /app).
+# Dockerfile 1.20 makes COPY --parents generally available: the module poms are copied with their folders by one
+# glob, so a module added under src/ needs no edit here.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+# The poms alone first: this layer (every dependency and Quarkus deployment artifact of every module, resolved by
+# quarkus:go-offline from the workspace, so the unbuilt sibling modules are no problem) is reused until a pom changes.
+COPY --parents pom.xml src/*/pom.xml ./
+RUN mvn -B -q quarkus:go-offline
+COPY schemas/ schemas/
+COPY src/ src/
+RUN mvn -B package -DskipTests
+
+# What both runtime images share: the JRE, a non-root user and the shipped models.
+FROM eclipse-temurin:17-jre AS runtime
+RUN groupadd --system --gid 1001 sigma-vrate \
+ && useradd --system --uid 1001 --gid 1001 --home-dir /app --no-create-home --shell /usr/sbin/nologin sigma-vrate
 WORKDIR /app
-COPY target/quarkus-app/lib/ /app/lib/
-COPY target/quarkus-app/*.jar /app/
-COPY target/quarkus-app/app/ /app/app/
-COPY target/quarkus-app/quarkus/ /app/quarkus/
-COPY data/flights/ /app/data/flights/
 COPY models/ /app/models/
-RUN mkdir -p /var/lib/sigma-vrate/state && chown -R 1001 /var/lib/sigma-vrate /app
+# the container's memory limit, not the host's, sizes the heap; override JAVA_TOOL_OPTIONS to tune
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70"
+
+FROM runtime AS cli
+COPY --from=build /build/src/cli/target/quarkus-app/ /app/
 USER 1001
-ENV KAFKA_STREAMS_STATE_DIR=/var/lib/sigma-vrate/state \
-    JAVA_OPTS_APPEND="-XX:MaxRAMPercentage=70"
+ENTRYPOINT ["java", "-jar", "/app/quarkus-run.jar"]
+CMD ["--help"]
+
+FROM runtime AS service
+COPY --from=build /build/src/service/target/quarkus-app/ /app/
+RUN mkdir -p /var/lib/sigma-vrate/state && chown 1001:1001 /var/lib/sigma-vrate/state
+USER 1001
+# Kafka Streams' RocksDB state; mount a volume here so that a restart resumes from it instead of the changelogs
+ENV KAFKA_STREAMS_STATE_DIR=/var/lib/sigma-vrate/state
+VOLUME ["/var/lib/sigma-vrate/state"]
 EXPOSE 8080
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /app/quarkus-run.jar \"$@\"", "--"]
-CMD ["serve"]
+ENTRYPOINT ["java", "-jar", "/app/quarkus-run.jar"]

@@ -26,6 +26,7 @@ import torch
 
 from .data import Dataset, density_batch, flat_tokens
 from .eval import altdiff_baseline, interp_baseline, quantiles_from_probs
+from .model import block_nll
 from .train import load_checkpoint, set_threads
 
 PROTOCOLS = ("sparse10", "sparse25", "gap", "forecast")
@@ -120,7 +121,7 @@ def score_tasks(model, spec, tasks: List[Dict], batch_size: int = 64) -> Dict[st
             out["flight"].append(np.full(len(y), t["flight"], dtype=object))
             out["ae"].append(np.abs(q[:, 0] - y))
             out["crps"].append(crps_from_quantiles(q[:, 5:], y))
-            out["nll"].append(-np.log(np.maximum(probs[np.arange(len(y)), t["true_tok"] - a], 1e-300)))
+            out["nll"].append(block_nll(logits[i, qi, a:b].double(), torch.from_numpy(t["true_tok"] - a)).numpy())
             out["cov50"].append(((y >= q[:, 1]) & (y <= q[:, 2])).astype(float))
             out["cov90"].append(((y >= q[:, 3]) & (y <= q[:, 4])).astype(float))
             out["truth"].append(y)

@@ -75,7 +75,7 @@ def bench(args) -> Dict:
         b = random_batch(spec, args.train_batch, spec.n_positions, gen, device)
 
         def step():
-            total, n = tm.block_nll(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"], b["targets"], ranges)
+            total, n = tm.nll(b["tokens"], b["pos_in"], b["pos_out"], b["attn_mask"], b["targets"], ranges)
             loss = total / n
             opt.zero_grad(set_to_none=True)
             loss.backward()

@@ -3,8 +3,8 @@
 A σ-GPT trained for the short CPU budgets of this project gives over-dispersed densities (its 50% bands cover
 far more than half of the truths). One temperature per channel, fitted on validation windows by minimising the
 density-mode NLL of the hidden positions, sharpens (T < 1) or flattens (T > 1) them. The temperatures are folded
-into the exported graph as a constant per-token logit scale (`CalibratedSigmaGPT`), so the ONNX interface, the
-golden vectors and the Java side stay unchanged.
+into the exported graph as a constant per-token logit scale (`model.CalibratedSigmaGPT`), so the ONNX interface
+and the Java side stay unchanged.
 
 Fitting windows: for each validation window and each observed fraction in `obs_fracs`, that many steps are drawn
 (seeded) and every present channel of them is known; every other present position (both channels) is a query.
@@ -17,53 +17,20 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 import torch
-import torch.nn as nn
 
 from .data import Dataset, density_batch, flat_tokens
+from .model import block_nll
 from .spec import Spec
-
-
-class CalibratedSigmaGPT(nn.Module):
-    """A σ-GPT whose logits are multiplied by 1/T of the channel block each token belongs to."""
-
-    def __init__(self, model: nn.Module, spec: Spec, temperatures: Sequence[float]):
-        super().__init__()
-        self.model = model
-        self.cfg = model.cfg
-        scale = torch.ones(spec.vocab_size)
-        for channel, t in enumerate(temperatures):
-            a, b = spec.block_range(channel)
-            scale[a:b] = 1.0 / float(t)
-        self.register_buffer("logit_scale", scale)
-        self.temperatures = [float(t) for t in temperatures]
-
-    def set_sdpa(self, on: bool):
-        self.model.set_sdpa(on)
-
-    def num_params(self) -> int:
-        return self.model.num_params()
-
-    def forward(self, tokens, pos_in, pos_out, attn_mask, logit_rows=None):
-        return self.model(tokens, pos_in, pos_out, attn_mask, logit_rows) * self.logit_scale
-
-    def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges):
-        """(sum of NLL, number of scored steps) under the calibrated block-restricted softmax."""
-        from .model import block_nll
-        nll = block_nll(self.forward(tokens, pos_in, pos_out, attn_mask), pos_out, targets, ranges)
-        return nll.sum(), (targets >= 0).sum()
 
 
 def fit_temperature(logits: List[np.ndarray], targets: List[np.ndarray], lo: float = 0.2, hi: float = 5.0) -> Tuple[float, float, float]:
     """Temperature minimising the mean NLL of `targets` under softmax(logits / T) (golden-section search on
     log T). logits: arrays [n, bins]; targets: bin indices [n]. -> (T, nll at T=1, nll at T)."""
-    x = np.concatenate(logits).astype(np.float64)
-    y = np.concatenate(targets).astype(np.int64)
+    x = torch.from_numpy(np.concatenate(logits).astype(np.float64))
+    y = torch.from_numpy(np.concatenate(targets).astype(np.int64))
 
     def nll(t: float) -> float:
-        z = x / t
-        z = z - z.max(axis=1, keepdims=True)
-        lse = np.log(np.exp(z).sum(axis=1))
-        return float((lse - z[np.arange(len(y)), y]).mean())
+        return float(block_nll(x / t, y).mean())
 
     a, b = np.log(lo), np.log(hi)
     g = (np.sqrt(5) - 1) / 2

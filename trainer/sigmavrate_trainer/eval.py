@@ -19,14 +19,15 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
 
 from .data import Dataset, density_batch, flat_tokens
-from .model import block_ranges_of
+from .model import CalibratedSigmaGPT, block_nll
 from .spec import Spec
 from .train import load_checkpoint, mean_nll, set_threads
 
@@ -70,6 +71,18 @@ def altdiff_baseline(obs_steps: np.ndarray, obs_rates: np.ndarray, obs_alts: np.
     return out
 
 
+def order_ensemble(order_logits: torch.Tensor, bins: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """The density averaged over K orders of the known tokens, and the NLL of the true bins under it.
+    order_logits [K, M, bins]: the rate-block logits of M queries for each order; bins [M]: the true bins.
+    -> (probs [M, bins] float64, nll [M]) with nll = -log mean_k p_k(bin) = log K - logsumexp_k(-block_nll_k)."""
+    probs = torch.softmax(order_logits, dim=-1).numpy().astype(np.float64).mean(0)
+    probs /= probs.sum(1, keepdims=True)
+    targets = torch.from_numpy(np.asarray(bins, dtype=np.int64))
+    nll_k = torch.stack([block_nll(lg.double(), targets) for lg in order_logits])
+    nll = math.log(len(order_logits)) - torch.logsumexp(-nll_k, dim=0)
+    return probs, nll.numpy()
+
+
 @torch.no_grad()
 def density_eval(model, spec: Spec, tokens: np.ndarray, values: np.ndarray, obs_frac: float, seed: int,
                  batch_size: int = 64, device="cpu", flags: Optional[np.ndarray] = None, known_orders: int = 1) -> Dict:
@@ -100,17 +113,11 @@ def density_eval(model, spec: Spec, tokens: np.ndarray, values: np.ndarray, obs_
         batch = density_batch(kps, kts, qps, spec.bos, spec.start_position, spec.n_positions, device=device)
         logits = model(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"]).float()
         for i, p in enumerate(pending):
-            probs = 0.0
-            for k in range(known_orders):
-                row = i * known_orders + k
-                qi = batch["query_index"][row, :len(p["qp"])]
-                probs = probs + torch.softmax(logits[row, qi, a:b], dim=-1).cpu().numpy().astype(np.float64)
-            probs = probs / known_orders
-            probs /= probs.sum(1, keepdims=True)
-            lp = np.log(np.maximum(probs, 1e-300))
-            tb = p["true_tok"] - a
+            rows_of_orders = [batch["query_index"][i * known_orders + k, :len(p["qp"])] for k in range(known_orders)]
+            order_logits = torch.stack([logits[i * known_orders + k, qi, a:b] for k, qi in enumerate(rows_of_orders)])
+            probs, nll = order_ensemble(order_logits.cpu(), p["true_tok"] - a)
             qv = quantiles_from_probs(probs, lo, hi, qs)
-            rows.append(dict(nll=-lp[np.arange(len(tb)), tb], median=qv[:, 0], q25=qv[:, 1], q75=qv[:, 2],
+            rows.append(dict(nll=nll, median=qv[:, 0], q25=qv[:, 1], q75=qv[:, 2],
                              q05=qv[:, 3], q95=qv[:, 4], mean=probs @ blk.values, truth=p["truth"],
                              interp=p["interp"], altdiff=p["altdiff"], reported=p["reported"]))
         pending.clear()
@@ -169,7 +176,7 @@ def evaluate(args) -> Dict:
     device = torch.device(args.device)
     model, ck, spec = load_checkpoint(args.ckpt, device)
     if args.calibration:
-        from .calibrate import CalibratedSigmaGPT, load_temperatures
+        from .calibrate import load_temperatures
         model = CalibratedSigmaGPT(model, spec, load_temperatures(args.calibration)).to(device).eval()
     ds = Dataset.open(args.data)
     if ds.spec.sha256 != spec.sha256:

@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import Dict, List
 
 import numpy as np
+import onnx
 import torch
 
-from . import onnx_proto
+from . import onnx_ref
 from .data import build_sequence, collate, density_batch, flat_tokens, present_positions
+from .model import CalibratedSigmaGPT, block_ranges_of, restrict_to_block
 from .orders import l2r_order, random_order
 from .synth import synth_window
-from .calibrate import CalibratedSigmaGPT, load_temperatures
+from .calibrate import load_temperatures
 from .train import load_checkpoint
 
 INPUT_NAMES = ["tokens", "pos_in", "pos_out", "attn_mask", "logit_rows"]
@@ -101,7 +103,6 @@ def query_rows(query_index: torch.Tensor) -> torch.Tensor:
 
 
 def make_golden(model, spec, model_id: str, onnx_sha: str) -> Dict:
-    from .model import block_ranges_of, restrict_to_block
     ranges = block_ranges_of(spec)
     out_cases = []
     with torch.no_grad():
@@ -125,7 +126,6 @@ def make_golden(model, spec, model_id: str, onnx_sha: str) -> Dict:
 
 def check_golden_with_reference(onnx_path, golden: Dict) -> float:
     """Run the saved graph with onnx_ref on every golden case; raise if outside the tolerance."""
-    from . import onnx_ref
     tol = golden["tolerance"]
     worst = 0.0
     for c in golden["cases"]:
@@ -162,6 +162,30 @@ def export_onnx(model, path, spec):
         kw["dynamo"] = False  # the TorchScript exporter (the default before torch 2.9)
     with torch.no_grad():
         torch.onnx.export(model, (tokens, pos_in, pos_out, mask, rows), str(path), **kw)
+
+
+def write_metadata(path, meta: Dict[str, str]) -> onnx.ModelProto:
+    """Checks the exported graph (onnx.checker) and saves it again with `meta` as its metadata_props. Nothing else
+    moves: protobuf writes fields in field-number order, as the exporter did, and metadata_props (14) comes after the
+    graph (7) and opset_import (8), so the file is the exporter's bytes followed by the entries."""
+    model = onnx.load(str(path))
+    onnx.helper.set_model_props(model, meta)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return model
+
+
+def interface(graph: onnx.GraphProto) -> Dict[str, List[Dict]]:
+    """Inputs (the initializers excluded) and outputs of the graph: name, numpy dtype name, dims (a number or the
+    name of a dynamic axis)."""
+    def describe(v: onnx.ValueInfoProto) -> Dict:
+        t = v.type.tensor_type
+        dims = [d.dim_value if d.HasField("dim_value") else (d.dim_param if d.HasField("dim_param") else None)
+                for d in t.shape.dim]
+        return {"name": v.name, "dtype": onnx_ref.numpy_dtype(t.elem_type).name, "dims": dims}
+    initializers = {t.name for t in graph.initializer}
+    return {"inputs": [describe(v) for v in graph.input if v.name not in initializers],
+            "outputs": [describe(v) for v in graph.output]}
 
 
 def sha256_bytes(b: bytes) -> str:
@@ -206,10 +230,9 @@ def export(args) -> Dict:
         "training_order": str(training_order),
         "temperatures": json.dumps(temperatures),
     }
-    onnx_proto.append_metadata(onnx_path, meta)
+    graph = write_metadata(onnx_path, meta).graph
     onnx_bytes = onnx_path.read_bytes()
     onnx_sha = sha256_bytes(onnx_bytes)
-    summary = onnx_proto.summarize(onnx_path)
     (out / "spec.json").write_bytes(spec.raw)
     golden = make_golden(model, spec, model_id, onnx_sha)
     (out / "golden.json").write_text(json.dumps(golden, separators=(",", ":")))
@@ -229,14 +252,13 @@ def export(args) -> Dict:
         "training": {"step": ck.get("step"), "elapsed_s": ck.get("elapsed_s"), "args": ck.get("args"),
                      "data_manifest_sha256": ck.get("data_manifest_sha256")},
         "metrics": metrics,
-        "interface": {"inputs": [{"name": i["name"], "dtype": i["elem_type"], "dims": i["dims"]} for i in summary["inputs"]],
-                      "outputs": [{"name": o["name"], "dtype": o["elem_type"], "dims": o["dims"]} for o in summary["outputs"]],
-                      "attn_mask": meta["attn_mask"], "logits": meta["outputs"],
+        "interface": {**interface(graph), "attn_mask": meta["attn_mask"], "logits": meta["outputs"],
                       "sequence": "see trainer/sigmavrate_trainer/data.py (training and density-mode layouts)"},
         "golden": "golden.json",
     }
     (out / "model.json").write_text(json.dumps(info, indent=1))
-    print(f"wrote {onnx_path} ({len(onnx_bytes) / 1e6:.2f} MB, {summary['n_nodes']} nodes, ops {summary['op_types']})")
+    print(f"wrote {onnx_path} ({len(onnx_bytes) / 1e6:.2f} MB, {len(graph.node)} nodes, "
+          f"ops {sorted({n.op_type for n in graph.node})})")
     print(f"wrote {out / 'model.json'}, {out / 'spec.json'}, {out / 'golden.json'}", flush=True)
     return info
 

@@ -20,6 +20,9 @@ density pass, the drafts of a verification pass), and the output head (V x d_mod
 of the other steps are about a third of the cost of a full forward at 128 steps. Every step still feeds the
 attention of the layers below, so the selected logits are exactly the full forward's.
 
+The exported model is this module, or for a calibrated model `CalibratedSigmaGPT` around it: the same interface,
+each logit multiplied by 1/T of its channel block (the temperatures are constants of the graph).
+
 Design choices
 --------------
 * Double positional encoding: two LEARNED tables, one for pos_in (129 rows: 128 grid positions plus the
@@ -325,12 +328,13 @@ class SigmaGPT(nn.Module):
         x = self.hidden(tokens, pos_in, pos_out, attn_mask, table, logit_rows)
         return torch.matmul(x, self.output_table(table).t()) + self.out_bias
 
-    def block_nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges,
-                  channel_weights: Optional[Sequence[float]] = None) -> Tuple[torch.Tensor, torch.Tensor]:
-        """(sum of NLL, number of scored steps) of targets under the block-restricted softmax, computing
-        only the logits of each step's own block (about half the output cost of full logits). Equal to
-        block_nll(forward(...)) summed over steps with targets >= 0. With channel_weights, each channel's
-        NLL and count are weighted (the training loss can then favour the rate over the altitude)."""
+    def nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges,
+            channel_weights: Optional[Sequence[float]] = None,
+            temperatures: Optional[Sequence[float]] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+        """(sum of `block_nll`, number of scored steps) over the steps with targets >= 0, computing only the logits
+        of each step's own block (about half the output cost of full logits: the training loss). With
+        channel_weights, each channel's NLL and count are weighted (the training loss can then favour the rate over
+        the altitude); with temperatures, channel c's logits are scaled by 1/T_c as in `CalibratedSigmaGPT`."""
         table = self.embedding_table()
         h = self.hidden(tokens, pos_in, pos_out, attn_mask, table)
         out = self.output_table(table)
@@ -346,12 +350,43 @@ class SigmaGPT(nn.Module):
                 continue
             w = 1.0 if channel_weights is None else float(channel_weights[c])
             lg = torch.matmul(h.index_select(0, sel), out[a:b].t()) + self.out_bias[a:b]
-            t = tgt.index_select(0, sel) - a
-            total = total + w * F.cross_entropy(lg.float(), t, reduction="sum")
+            if temperatures is not None:
+                lg = lg * (1.0 / float(temperatures[c]))
+            total = total + w * block_nll(lg.float(), tgt.index_select(0, sel) - a).sum()
             count = count + w * sel.numel()
         if channel_weights is None:
             return total, valid.sum()
         return total, count
+
+
+class CalibratedSigmaGPT(nn.Module):
+    """The exported model when calibrated: a σ-GPT whose logits are multiplied by 1/T of the channel block each
+    token belongs to. The temperatures are a constant buffer, so the ONNX interface stays the σ-GPT's (see
+    calibrate.py for how they are fitted)."""
+
+    def __init__(self, model: SigmaGPT, spec, temperatures: Sequence[float]):
+        super().__init__()
+        self.model = model
+        self.cfg = model.cfg
+        scale = torch.ones(spec.vocab_size)
+        for channel, t in enumerate(temperatures):
+            a, b = spec.block_range(channel)
+            scale[a:b] = 1.0 / float(t)
+        self.register_buffer("logit_scale", scale)
+        self.temperatures = [float(t) for t in temperatures]
+
+    def set_sdpa(self, on: bool):
+        self.model.set_sdpa(on)
+
+    def num_params(self) -> int:
+        return self.model.num_params()
+
+    def forward(self, tokens, pos_in, pos_out, attn_mask, logit_rows=None):
+        return self.model(tokens, pos_in, pos_out, attn_mask, logit_rows) * self.logit_scale
+
+    def nll(self, tokens, pos_in, pos_out, attn_mask, targets, ranges):
+        """SigmaGPT.nll under the calibrated logits."""
+        return self.model.nll(tokens, pos_in, pos_out, attn_mask, targets, ranges, temperatures=self.temperatures)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,12 +413,12 @@ def block_log_probs(logits: torch.Tensor, pos_out: torch.Tensor, ranges) -> torc
     return torch.log_softmax(restrict_to_block(logits, pos_out, ranges), dim=-1)
 
 
-def block_nll(logits: torch.Tensor, pos_out: torch.Tensor, targets: torch.Tensor, ranges) -> torch.Tensor:
-    """Per-step negative log-likelihood [B, L] of targets under the block-restricted softmax
-    (0 where targets < 0, i.e. padding). Uses one logsumexp per block instead of masking V logits."""
-    ch = pos_out % len(ranges)
-    lse = torch.stack([torch.logsumexp(logits[..., a:b], dim=-1) for (a, b) in ranges], dim=-1)
-    lse = lse.gather(-1, ch.unsqueeze(-1)).squeeze(-1)
-    valid = targets >= 0
-    tgt = logits.gather(-1, targets.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-    return torch.where(valid, lse - tgt, torch.zeros_like(lse))
+def block_nll(block_logits: torch.Tensor, bins: torch.Tensor) -> torch.Tensor:
+    """Negative log-likelihood [N] of each true bin under the block-restricted softmax: the one definition that
+    the training loss, validation, calibration, evaluation and ablation all use.
+
+    block_logits [N, b - a]: the logits of the tokens a..b-1 of the block of the steps' channel (a step never
+    predicts BOS or the other channel's tokens, so the restricted softmax is the softmax over this slice; the other
+    logits need not even be computed). bins [N]: the true tokens minus a. The dtype of block_logits is kept
+    (float64 where the scores are summed over many windows)."""
+    return F.cross_entropy(block_logits, bins, reduction="none")

@@ -1,8 +1,10 @@
-"""A tiny numpy evaluator for the ONNX graphs this package exports (no onnx/onnxruntime needed).
+"""A tiny numpy evaluator for the ONNX graphs this package exports.
 
 It implements only the operators the exported sigma-GPT graph uses, with ONNX opset-17 semantics, so the
 tests and `export` can check that the saved graph (not just the PyTorch module) computes the expected
 logits, at sequence lengths other than the export's dummy length. It is a checking tool, not a runtime.
+Why it exists: nothing else can run the graph on the project's machines. onnxruntime is not packaged for Debian
+12, and Debian's python3-onnx (1.12) predates onnx.reference (1.13); the file itself is read with onnx.
 """
 from __future__ import annotations
 
@@ -10,11 +12,24 @@ import math
 from typing import Dict
 
 import numpy as np
+import onnx
+from onnx import numpy_helper
 
-from .onnx_proto import graph_nodes
-
-_ONNX_TO_NP = {1: np.float32, 6: np.int32, 7: np.int64, 9: np.bool_, 11: np.float64}
 _erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def numpy_dtype(elem_type: int) -> np.dtype:
+    """The numpy dtype of an ONNX element type (onnx >= 1.13 has a helper for it; 1.12 only its mapping table)."""
+    helper = getattr(onnx.helper, "tensor_dtype_to_np_dtype", None)
+    return np.dtype(helper(elem_type) if helper else onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[elem_type])
+
+
+def _attributes(node: onnx.NodeProto) -> Dict[str, object]:
+    out = {}
+    for a in node.attribute:
+        v = onnx.helper.get_attribute_value(a)
+        out[a.name] = numpy_helper.to_array(v) if isinstance(v, onnx.TensorProto) else v
+    return out
 
 
 def _split(x, split, axis, n_out):
@@ -26,11 +41,13 @@ def _split(x, split, axis, n_out):
 
 
 def run(path, feeds: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
-    nodes, inits, in_names, out_names = graph_nodes(path)
-    env: Dict[str, np.ndarray] = dict(inits)
-    for n in in_names:
-        env[n] = feeds[n]
-    for op, ins, outs, at in nodes:
+    graph = onnx.load(str(path)).graph
+    env: Dict[str, np.ndarray] = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    for v in graph.input:
+        if v.name not in env:
+            env[v.name] = feeds[v.name]
+    for node in graph.node:
+        op, ins, outs, at = node.op_type, list(node.input), list(node.output), _attributes(node)
         x = [env[i] if i else None for i in ins]
         if op == "Constant":
             r = [at["value"]]
@@ -59,7 +76,7 @@ def run(path, feeds: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
         elif op == "Where":
             r = [np.where(x[0], x[1], x[2])]
         elif op == "Cast":
-            r = [x[0].astype(_ONNX_TO_NP[at["to"]])]
+            r = [x[0].astype(numpy_dtype(at["to"]))]
         elif op == "Shape":
             s = np.array(x[0].shape, dtype=np.int64)
             r = [s[at.get("start", 0):at.get("end", len(s))]]
@@ -128,4 +145,4 @@ def run(path, feeds: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
             raise NotImplementedError(f"onnx_ref: operator {op} not supported")
         for name, val in zip(outs, r):
             env[name] = np.asarray(val)
-    return {n: env[n] for n in out_names}
+    return {v.name: env[v.name] for v in graph.output}

@@ -166,8 +166,8 @@ def lr_at(step: int, progress: float, args) -> float:
 def batch_loss(model, batch, ranges, rate_weight: float = 1.0):
     """(loss, scored steps): mean NLL per token, the rate channel's tokens weighted by rate_weight."""
     weights = None if rate_weight == 1.0 else [rate_weight] + [1.0] * (len(ranges) - 1)
-    total, n = model.block_nll(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"],
-                               batch["targets"], ranges, weights)
+    total, n = model.nll(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"],
+                         batch["targets"], ranges, weights)
     return total / n.to(total.dtype).clamp(min=1e-9), int((batch["targets"] >= 0).sum())
 
 
@@ -180,8 +180,8 @@ def mean_nll(model, tokens: np.ndarray, spec: Spec, order: str, seed: int, batch
     fn = l2r_order if order == "l2r" else (lambda pres: random_order(pres, rng))
     tot, cnt = 0.0, 0
     for batch in fixed_order_batches(tokens, spec, fn, batch_size, device=device):
-        total, n = model.block_nll(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"],
-                                   batch["targets"], ranges)
+        total, n = model.nll(batch["tokens"], batch["pos_in"], batch["pos_out"], batch["attn_mask"],
+                             batch["targets"], ranges)
         tot += float(total)
         cnt += int(n)
     return tot / max(cnt, 1)
@@ -323,7 +323,7 @@ def train(args) -> Dict:
             torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
         opt.step()
         step += 1
-        loss_acc += float(loss) * ntok
+        loss_acc += float(loss.detach()) * ntok
         n_acc += ntok
         tok_acc += ntok
         if step % args.log_every == 0:

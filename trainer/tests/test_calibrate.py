@@ -1,12 +1,13 @@
 import json
 
 import numpy as np
+import onnx
 import torch
 
-from sigmavrate_trainer import onnx_proto
 from sigmavrate_trainer.__main__ import main
-from sigmavrate_trainer.calibrate import CalibratedSigmaGPT, fit_temperature
+from sigmavrate_trainer.calibrate import fit_temperature
 from sigmavrate_trainer.data import density_batch
+from sigmavrate_trainer.model import CalibratedSigmaGPT
 
 from conftest import tiny_model
 
@@ -46,7 +47,7 @@ def test_calibrate_then_export_folds_the_temperatures_into_the_graph(tiny_run, s
     out = tmp_path / "calibrated-model"
     # export self-checks the saved graph against the (calibrated) PyTorch logits on the golden inputs
     assert main(["export", "--ckpt", str(tiny_run / "best.pt"), "--out", str(out), "--calibration", str(cal_json)]) == 0
-    meta = onnx_proto.summarize(out / "model.onnx")["metadata"]
+    meta = {p.key: p.value for p in onnx.load(str(out / "model.onnx")).metadata_props}
     assert json.loads(meta["temperatures"]) == temps
     info = json.loads((out / "model.json").read_text())
     assert info["temperatures"]["vertical_rate"] == temps[0]

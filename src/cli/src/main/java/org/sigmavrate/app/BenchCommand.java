@@ -199,7 +199,8 @@ public class BenchCommand implements Callable<Integer> {
 
     private void sampling(SigmaGptSession session) throws Exception {
         List<Path> files = FlightReaders.expand(inputs, System.err);
-        List<EvalWindow> all = new EvalWindows(SpecLoader.bundled()).load(files, System.err).windows();
+        List<EvalWindow> all = new EvalWindows(ConfiguredSettings.preparation(config, SpecLoader.bundled())).load(files, System.err)
+                .windows();
         if (all.isEmpty()) {
             System.out.println("sampling benchmark: no 64-step window with a rate at every step in the input");
             return;

@@ -119,7 +119,7 @@ public class CalibrateCommand implements Callable<Integer> {
             return 2;
         }
         Spec spec = SpecLoader.bundled();
-        EvalInputs.Loaded input = EvalInputs.load("calibrate", inputs, spec, maxWindows);
+        EvalInputs.Loaded input = EvalInputs.load("calibrate", inputs, ConfiguredSettings.preparation(config, spec), maxWindows);
         if (input == null) {
             return 2;
         }

@@ -10,6 +10,7 @@ import org.sigmavrate.ingest.UnreadableFileException;
 import org.sigmavrate.model.eval.EvalWindow;
 import org.sigmavrate.model.eval.EvalWindows;
 import org.sigmavrate.model.eval.Protocol;
+import org.sigmavrate.preparation.PreparationSettings;
 
 /** The protocols and evaluation windows that {@code evaluate} and {@code calibrate} read from their options. */
 final class EvalInputs {
@@ -34,7 +35,8 @@ final class EvalInputs {
     }
 
     /** The first {@code maxWindows} windows (0: all); null, after saying why on stderr, when there are none. */
-    static Loaded load(String command, List<Path> inputs, Spec spec, int maxWindows) {
+    static Loaded load(String command, List<Path> inputs, PreparationSettings preparation, int maxWindows) {
+        Spec spec = preparation.spec();
         List<Path> files;
         try {
             files = FlightReaders.expand(inputs, System.err);
@@ -47,7 +49,7 @@ final class EvalInputs {
                     + FlightReaders.supportedFormats() + ")");
             return null;
         }
-        EvalWindows.Loaded loaded = new EvalWindows(spec).load(files, System.err);
+        EvalWindows.Loaded loaded = new EvalWindows(preparation).load(files, System.err);
         for (String problem : loaded.problems()) {
             System.err.println(command + ": " + problem);
         }

@@ -156,7 +156,7 @@ public class EvaluateCommand implements Callable<Integer> {
             return 2;
         }
         Spec spec = SpecLoader.bundled();
-        EvalInputs.Loaded input = EvalInputs.load("evaluate", inputs, spec, maxWindows);
+        EvalInputs.Loaded input = EvalInputs.load("evaluate", inputs, ConfiguredSettings.preparation(config, spec), maxWindows);
         if (input == null) {
             return 2;
         }

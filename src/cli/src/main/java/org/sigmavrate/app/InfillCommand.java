@@ -16,15 +16,12 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.sigmavrate.domain.flight.Flight;
-import org.sigmavrate.domain.flight.FlightSegmenter;
 import org.sigmavrate.domain.flight.RejectionLedger;
-import org.sigmavrate.domain.flight.ReportCleaner;
-import org.sigmavrate.domain.flight.VerticalRateDeriver;
 import org.sigmavrate.domain.forecast.ChannelForecast;
 import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.forecast.Seeds;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.grid.Channel;
-import org.sigmavrate.domain.grid.GridPlacer;
 import org.sigmavrate.domain.grid.GriddedFlight;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
@@ -37,6 +34,10 @@ import org.sigmavrate.model.calibration.CalibratedBands;
 import org.sigmavrate.model.calibration.Calibration;
 import org.sigmavrate.model.onnx.ModelLoadException;
 import org.sigmavrate.model.onnx.SigmaGptSession;
+import org.sigmavrate.preparation.FlightPreparation;
+import org.sigmavrate.preparation.PreparedFlight;
+import org.sigmavrate.preparation.WindowPolicy;
+import org.sigmavrate.preparation.WindowSpan;
 
 import jakarta.inject.Inject;
 
@@ -50,7 +51,8 @@ import picocli.CommandLine.Option;
 @Command(name = "infill", mixinStandardHelpOptions = true,
         description = {"Infills every flight of the input offline: each flight on the grid from its first report, cut",
                 "into consecutive 64-step windows (the last one shorter), every grid step without a report infilled",
-                "with bands, a point estimate and K joint sample paths of vertical rate and altitude.",
+                "with bands, a point estimate and K joint sample paths of vertical rate and altitude, each window's",
+                "random choices seeded by its flight id and grid start as in the service.",
                 "Output formats: docs/INFERENCE.md."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:written", "1:the model could not be run or the output not written",
@@ -71,9 +73,6 @@ public class InfillCommand implements Callable<Integer> {
     @Option(names = "--quantiles", split = ",", description = "quantile levels (default: ${DEFAULT-VALUE})")
     @ConfigKey("forecaster.quantiles")
     double[] quantiles;
-
-    @Option(names = "--seed", defaultValue = "20240415", description = "seed (default: ${DEFAULT-VALUE})")
-    long seed;
 
     @ConfigKey("forecaster.max-known-positions")
     @Option(names = "--max-known",
@@ -128,10 +127,8 @@ public class InfillCommand implements Callable<Integer> {
             return 2;
         }
         List<ObservedWindow> windows = new ArrayList<>();
-        FlightSegmenter segmenter = new FlightSegmenter(FlightSegmenter.DEFAULT_MAX_GAP_MILLIS,
-                new ReportCleaner(spec.limits(Channel.VERTICAL_RATE), spec.limits(Channel.ALTITUDE)),
-                VerticalRateDeriver.standard());
-        GridPlacer placer = new GridPlacer(spec.grid());
+        FlightPreparation preparation = new FlightPreparation(ConfiguredSettings.preparation(config, spec));
+        WindowPolicy policy = new WindowPolicy.Infill();
         int flights = 0;
         int unreadable = 0;
         for (Path file : files) {
@@ -147,14 +144,13 @@ public class InfillCommand implements Callable<Integer> {
                 System.err.println("infill: " + file + ": no usable reports (" + r.records() + " records, "
                         + r.problems().size() + " skipped)");
             }
-            for (Flight f : segmenter.segment(r.reports(), new RejectionLedger())) {
+            for (PreparedFlight prepared : preparation.prepare(r.reports(), new RejectionLedger())) {
                 flights++;
-                GriddedFlight g = placer.place(f);
-                flightStart.putIfAbsent(g.flightId(), g.startMillis());
-                int n = spec.grid().windowSteps();
-                for (int from = 0; from < g.steps(); from += n) {
-                    GriddedFlight w = g.slice(from, Math.min(n, g.steps() - from));
-                    windows.add(new ObservedWindow(f.icao24(), w, f.endMillis(), seed ^ (w.flightId().hashCode() * 31L + from)));
+                Flight f = prepared.flight();
+                flightStart.putIfAbsent(f.id(), f.startMillis());
+                for (WindowSpan span : policy.spans(prepared, spec.grid())) {
+                    GriddedFlight w = preparation.window(prepared, span);
+                    windows.add(new ObservedWindow(f.icao24(), w, f.endMillis(), Seeds.of(w)));
                 }
             }
         }

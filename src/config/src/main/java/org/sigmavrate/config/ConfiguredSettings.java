@@ -7,8 +7,9 @@ import org.sigmavrate.model.AltitudeConsistentRates;
 import org.sigmavrate.model.ForecastSettings;
 import org.sigmavrate.model.onnx.SessionConfig;
 import org.sigmavrate.model.sampling.BurstVariant;
+import org.sigmavrate.preparation.PreparationSettings;
 import org.sigmavrate.streaming.StreamingSettings;
-import org.sigmavrate.streaming.TrackRules;
+import org.sigmavrate.tracking.TrackRules;
 
 /**
  * The one place {@link ForecasterConfig} becomes the settings records of the core and of the topology. A value the
@@ -43,6 +44,14 @@ public final class ConfiguredSettings {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("forecaster.window/trigger/late/flight.*: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The flight preparation of the commands that have no option for it ({@code infill}, {@code evaluate},
+     * {@code calibrate}, {@code bench}): the service's max gap, so that they split flights as the service does.
+     */
+    public static PreparationSettings preparation(ForecasterConfig config, Spec spec) {
+        return new PreparationSettings(spec, maxGapMillis(config));
     }
 
     /** {@code forecaster.flight.max-gap-minutes} in ms. */

@@ -17,6 +17,7 @@ import io.smallrye.config.SmallRyeConfig;
 
 /** docs/STREAMING.md's {@code forecaster.*} reference lists exactly the mapping's keys, each with its default. */
 class ConfigReferenceTest {
+    private static final String HEADING = "#### `forecaster.*` reference";
     private static final Pattern ROW = Pattern.compile("^\\| `(forecaster\\.[a-z.-]+)` \\| ([^|]+) \\|", Pattern.MULTILINE);
 
     @Test
@@ -31,7 +32,10 @@ class ConfigReferenceTest {
         defaults.put("forecaster.model-dir", "(empty)");
         assertTrue(defaults.size() > 25, "the mapping's keys: " + defaults.keySet());
         Map<String, String> documented = new TreeMap<>();
-        Matcher m = ROW.matcher(Files.readString(Path.of("docs/STREAMING.md")));
+        String doc = Files.readString(Path.of("docs/STREAMING.md"));
+        int table = doc.indexOf(HEADING);
+        assertTrue(table >= 0, "docs/STREAMING.md has a heading " + HEADING);
+        Matcher m = ROW.matcher(doc.substring(table, doc.indexOf("\n#", table + HEADING.length())));
         while (m.find()) {
             documented.put(m.group(1), m.group(2).trim());
         }

@@ -16,22 +16,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.sigmavrate.domain.flight.Flight;
-import org.sigmavrate.domain.flight.FlightSegmenter;
 import org.sigmavrate.domain.flight.RejectionLedger;
-import org.sigmavrate.domain.flight.ReportCleaner;
-import org.sigmavrate.domain.flight.VerticalRateDeriver;
-import org.sigmavrate.domain.grid.Channel;
-import org.sigmavrate.domain.grid.GridPlacer;
 import org.sigmavrate.domain.grid.GriddedFlight;
-import org.sigmavrate.domain.grid.WindowCutter;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.ingest.ReadProblem;
 import org.sigmavrate.ingest.ReadResult;
 import org.sigmavrate.ingest.UnreadableFileException;
+import org.sigmavrate.preparation.FlightPreparation;
+import org.sigmavrate.preparation.PreparationSettings;
+import org.sigmavrate.preparation.PreparedFlight;
+import org.sigmavrate.preparation.WindowPolicy;
 
 /**
- * Turns recorded flights into training windows: read each file, segment into flights, clean, place on the grid,
- * cut windows, split by flight. Files are processed one at a time so memory holds windows, not reports. A flight
+ * Turns recorded flights into training windows: read each file, prepare its flights ({@link FlightPreparation}), cut
+ * them into {@link WindowPolicy.Training} windows, split by flight. Files are processed one at a time so memory holds windows, not reports. A flight
  * identical to one of an earlier file (same id and reports) is dropped as {@link #DUPLICATE_FLIGHT}.
  */
 public final class DatasetBuilder {
@@ -65,11 +63,8 @@ public final class DatasetBuilder {
     }
 
     public DatasetResult build(List<Path> files) {
-        FlightSegmenter segmenter = new FlightSegmenter(options.maxGapMillis(),
-                new ReportCleaner(spec.limits(Channel.VERTICAL_RATE), spec.limits(Channel.ALTITUDE)),
-                VerticalRateDeriver.standard());
-        GridPlacer placer = new GridPlacer(spec.grid());
-        WindowCutter cutter = new WindowCutter(spec.grid().windowSteps(), options.stride(), options.minRateCoverage());
+        FlightPreparation preparation = new FlightPreparation(new PreparationSettings(spec, options.maxGapMillis()));
+        WindowPolicy training = options.windowPolicy();
         FlightSplitter splitter = new FlightSplitter(options.seed(), options.valFraction(), options.testFraction());
         Origins origins = new Origins(files);
         long started = System.nanoTime();
@@ -92,10 +87,11 @@ public final class DatasetBuilder {
             }
             inputs.add(new InputFileRecord(file.toString(), digest, result.format().name(), result.records(),
                     result.reports().size(), result.problems().size(), null));
-            List<Flight> flights = segmenter.segment(result.reports(), rejections);
+            List<PreparedFlight> flights = preparation.prepare(result.reports(), rejections);
             long windows = 0;
             long repeats = 0;
-            for (Flight flight : flights) {
+            for (PreparedFlight prepared : flights) {
+                Flight flight = prepared.flight();
                 if (repeatedFlights.isRepeat(flight)) {
                     // counted in reports, like every other rejection; its cleaning rejections were counted above
                     rejections.count(DUPLICATE_FLIGHT, flight.reports().size());
@@ -112,7 +108,7 @@ public final class DatasetBuilder {
                 } else if (split == Split.VAL) {
                     validationFlights.add(flight);
                 }
-                for (GriddedFlight window : cutter.cut(placer.place(flight))) {
+                for (GriddedFlight window : preparation.windows(prepared, training)) {
                     buffers.get(split).add(window, origins.of(file));
                     counts.windows.merge(split, 1L, Long::sum);
                     windows++;

@@ -1,5 +1,7 @@
 package org.sigmavrate.dataset;
 
+import org.sigmavrate.preparation.WindowPolicy;
+
 /**
  * How windows are cut and split.
  *
@@ -18,5 +20,10 @@ public record DatasetOptions(int stride, double minRateCoverage, long maxGapMill
             throw new IllegalArgumentException("need stride > 0, 0 <= min-coverage <= 1, max-gap-minutes > 0, "
                     + "fractions >= 0 with a sum below 1");
         }
+    }
+
+    /** The training windows these options cut. */
+    public WindowPolicy.Training windowPolicy() {
+        return new WindowPolicy.Training(stride, minRateCoverage);
     }
 }

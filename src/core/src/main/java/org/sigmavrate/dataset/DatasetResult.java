@@ -95,7 +95,10 @@ public final class DatasetResult {
         m.put("test_fraction", o.testFraction());
         Map<String, Object> splits = new LinkedHashMap<>();
         for (Split s : Split.values()) {
-            splits.put(s.fileName(), Map.of("flights", flights(s), "windows", windows(s)));
+            Map<String, Object> split = new LinkedHashMap<>();
+            split.put("flights", flights(s));
+            split.put("windows", windows(s));
+            splits.put(s.fileName(), split);
         }
         m.put("splits", splits);
         Map<String, Object> sources = new LinkedHashMap<>();

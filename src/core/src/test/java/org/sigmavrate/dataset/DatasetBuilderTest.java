@@ -56,6 +56,10 @@ class DatasetBuilderTest {
             long n = result.windows(split);
             windows += n;
             assertEquals(n, manifest.get("splits").get(split.fileName()).get("windows").asLong());
+            // a fixed order, so that the same input always writes the same bytes
+            List<String> fields = new ArrayList<>();
+            manifest.get("splits").get(split.fileName()).fieldNames().forEachRemaining(fields::add);
+            assertEquals(List.of("flights", "windows"), fields);
             checkArrays(split, (int) n);
         }
         assertTrue(result.windows(Split.TRAIN) > 500, "calibration flights give hundreds of windows");

@@ -21,8 +21,9 @@ import org.sigmavrate.domain.spec.SpecLoader;
 
 class FlightSegmenterTest {
     private static final long T0 = 1_700_000_000_000L;
+    private static final long MAX_GAP_MILLIS = 10 * 60_000L;
     private final Spec spec = SpecLoader.bundled();
-    private final FlightSegmenter segmenter = new FlightSegmenter(FlightSegmenter.DEFAULT_MAX_GAP_MILLIS,
+    private final FlightSegmenter segmenter = new FlightSegmenter(MAX_GAP_MILLIS,
             new ReportCleaner(spec.limits(Channel.VERTICAL_RATE), spec.limits(Channel.ALTITUDE)),
             VerticalRateDeriver.standard());
 
@@ -32,7 +33,7 @@ class FlightSegmenterTest {
         for (int i = 0; i < 10; i++) {
             reports.add(at("abc123", T0 + i * 5_000, 1000 + i * 100, 1200));
         }
-        long later = T0 + 45_000 + 10 * 60_000 + 1;
+        long later = T0 + 45_000 + MAX_GAP_MILLIS + 1;
         reports.add(at("abc123", later, 5000, 0));
         reports.add(at("abc123", later + 5_000, 5000, 0));
         RejectionLedger ledger = new RejectionLedger();
@@ -46,7 +47,7 @@ class FlightSegmenterTest {
 
     @Test
     void exactlyTheGapLimitKeepsOneFlight() {
-        List<Report> reports = List.of(at("abc123", T0, 1000, 0), at("abc123", T0 + 10 * 60_000, 1000, 0));
+        List<Report> reports = List.of(at("abc123", T0, 1000, 0), at("abc123", T0 + MAX_GAP_MILLIS, 1000, 0));
         assertEquals(1, segmenter.segment(reports, new RejectionLedger()).size());
     }
 

@@ -2,7 +2,6 @@ package org.sigmavrate.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sigmavrate.domain.Reports.at;
 
 import java.util.List;
@@ -13,7 +12,6 @@ import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GridDefinition;
 import org.sigmavrate.domain.grid.GridPlacer;
 import org.sigmavrate.domain.grid.GriddedFlight;
-import org.sigmavrate.domain.grid.WindowCutter;
 
 class GridPlacerTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -52,23 +50,5 @@ class GridPlacerTest {
         GriddedFlight g = placer.place(flight);
         assertEquals(700, g.value(1, Channel.VERTICAL_RATE));
         assertEquals(2000, g.value(1, Channel.ALTITUDE));
-    }
-
-    @Test
-    void windowsAreCutWithStrideAndCoverage() {
-        double[] rates = new double[200];
-        double[] altitudes = new double[200];
-        for (int i = 0; i < 200; i++) {
-            rates[i] = i < 100 ? 0 : Double.NaN;
-            altitudes[i] = 1000;
-        }
-        GriddedFlight g = new GriddedFlight("f", "test", T0, 10_000, rates, altitudes, new byte[200]);
-        List<GriddedFlight> all = new WindowCutter(64, 16, 0).cut(g);
-        assertEquals(9, all.size());
-        assertEquals(T0 + 16 * 10_000, all.get(1).startMillis());
-        List<GriddedFlight> covered = new WindowCutter(64, 16, 0.75).cut(g);
-        // windows starting at 0, 16, 32 have >= 48 of 64 steps with a rate; 48 has 52 too (steps 48..99)
-        assertEquals(4, covered.size());
-        assertTrue(covered.stream().allMatch(w -> w.countWith(Channel.VERTICAL_RATE) >= 48));
     }
 }

@@ -7,18 +7,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.sigmavrate.domain.flight.Flight;
-import org.sigmavrate.domain.flight.FlightSegmenter;
 import org.sigmavrate.domain.flight.RejectionLedger;
-import org.sigmavrate.domain.flight.ReportCleaner;
-import org.sigmavrate.domain.flight.VerticalRateDeriver;
 import org.sigmavrate.domain.grid.Channel;
-import org.sigmavrate.domain.grid.GridPlacer;
 import org.sigmavrate.domain.grid.GriddedFlight;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.domain.token.Tokenizer;
 import org.sigmavrate.ingest.FlightReaders;
+import org.sigmavrate.preparation.FlightPreparation;
+import org.sigmavrate.preparation.PreparationSettings;
+import org.sigmavrate.preparation.PreparedFlight;
 
 /** Encode/decode round trip on real flights of several providers, with the quantization error it costs. */
 class TokenizerRealDataTest {
@@ -31,10 +29,7 @@ class TokenizerRealDataTest {
                 Path.of("data/flights/opensky/states_28d23de4.csv"),
                 Path.of("data/flights/eastham/grid_20250601_36_-122.jsonl.gz"),
                 Path.of("data/flights/traffic/featured/dreamliner_airfrance.json.gz"));
-        FlightSegmenter segmenter = new FlightSegmenter(FlightSegmenter.DEFAULT_MAX_GAP_MILLIS,
-                new ReportCleaner(spec.limits(Channel.VERTICAL_RATE), spec.limits(Channel.ALTITUDE)),
-                VerticalRateDeriver.standard());
-        GridPlacer placer = new GridPlacer(spec.grid());
+        FlightPreparation preparation = new FlightPreparation(new PreparationSettings(spec, 10 * 60_000L));
         Tokenizer tokenizer = spec.tokenizer();
         double[] sumError = new double[Channel.COUNT];
         double[] maxCoreError = new double[Channel.COUNT];
@@ -42,8 +37,8 @@ class TokenizerRealDataTest {
         double persistenceSum = 0;
         long persistenceN = 0;
         for (Path file : files) {
-            for (Flight flight : segmenter.segment(FlightReaders.read(file).reports(), new RejectionLedger())) {
-                GriddedFlight g = placer.place(flight);
+            for (PreparedFlight flight : preparation.prepare(FlightReaders.read(file).reports(), new RejectionLedger())) {
+                GriddedFlight g = flight.grid();
                 for (int s = 0; s < g.steps(); s++) {
                     for (Channel c : Channel.values()) {
                         if (!g.has(s, c)) {

@@ -16,21 +16,24 @@ import org.apache.kafka.streams.state.Stores;
 import org.sigmavrate.avro.v1.DensityBands;
 import org.sigmavrate.avro.v1.InfilledTrajectory;
 import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.streaming.DecodedReport.Route;
 
 /**
  * The service's topology:
  * <pre>
- * input (bytes) -> decode+check -> dead letters -> DLQ topic (reason in headers)
- *                               -> keyed by another key -> repartition by ICAO24 --+
- *                               -> keyed by ICAO24 ---------------------------------+-> flights (state, trigger,
- *                                   batched inference on a wall-clock punctuator) -> trajectories / bands topics
+ * input (bytes) -> decode+check (Avro -> Report) -> dead letters (original bytes) -> DLQ topic (reason in headers)
+ *                                                -> keyed by another key -> repartition by ICAO24 --+
+ *                                                -> keyed by ICAO24 ---------------------------------+-> flights
+ *   (state, trigger, batched inference on a wall-clock punctuator) -> trajectory -> trajectories topic
+ *                                                                  -> bands      -> bands topic
  * </pre>
  * Store names are declared here once; the REST endpoint queries {@link #LATEST_STORE}.
  */
 public final class ForecastTopology {
-    /** per-aircraft {@link FlightTrack}, RocksDB, changelogged */
+    /** per-aircraft {@link org.sigmavrate.tracking.FlightTrack}, RocksDB, changelogged */
     public static final String FLIGHTS_STORE = "flights";
     /** windows waiting for the next batched call, in memory, changelogged */
     public static final String PENDING_STORE = "pending-windows";
@@ -69,31 +72,28 @@ public final class ForecastTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LATEST_STORE),
                 Serdes.String(), Serdes.ByteArray()));
 
-        KStream<String, Object> decoded = builder
+        KStream<String, DecodedReport> decoded = builder
                 .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withTimestampExtractor(new EventTimeExtractor()).withName("reports"))
                 .process(() -> new ReportDecoder(reports.deserializer(), validator, metrics), Named.as("decode"));
-        Map<String, KStream<String, Object>> routes = decoded.split(Named.as("decoded-"))
-                .branch((k, v) -> v instanceof ReportDecoder.DeadLetter, Branched.as("dead"))
-                .branch((k, v) -> v instanceof ReportDecoder.Misrouted, Branched.as("misrouted"))
+        Map<String, KStream<String, DecodedReport>> routes = decoded.split(Named.as("decoded-"))
+                .branch((key, d) -> d.goesTo(Route.DEAD_LETTER), Branched.as("dead"))
+                .branch((key, d) -> d.goesTo(Route.MISROUTED), Branched.as("misrouted"))
                 .defaultBranch(Branched.as("keyed"));
-        routes.get("decoded-dead").mapValues(v -> ((ReportDecoder.DeadLetter) v).value(), Named.as("dead-bytes"))
+        routes.get("decoded-dead").mapValues(DecodedReport::original, Named.as("dead-bytes"))
                 .to(topics.deadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters"));
-        KStream<String, SurveillanceReport> rekeyed = routes.get("decoded-misrouted")
-                .mapValues(v -> ((ReportDecoder.Misrouted) v).report(), Named.as("misrouted-report"))
-                .repartition(Repartitioned.with(Serdes.String(), reports).withName(REKEY));
-        KStream<String, SurveillanceReport> keyed = routes.get("decoded-keyed")
-                .mapValues(v -> (SurveillanceReport) v, Named.as("keyed-report"));
+        KStream<String, Report> rekeyed = routes.get("decoded-misrouted")
+                .mapValues(DecodedReport::report, Named.as("misrouted-report"))
+                .repartition(Repartitioned.with(Serdes.String(), ReportSerde.serde()).withName(REKEY));
+        KStream<String, Report> keyed = routes.get("decoded-keyed")
+                .mapValues(DecodedReport::report, Named.as("keyed-report"));
 
-        KStream<String, Object> outputs = keyed.merge(rekeyed, Named.as("all-reports"))
+        KStream<String, ForecastOutput> forecasts = keyed.merge(rekeyed, Named.as("all-reports"))
                 .process(() -> new FlightProcessor(settings, assembler, forecaster, spec.sha256(), metrics,
                         bands.serializer(), inference), Named.as("flights"), FLIGHTS_STORE, PENDING_STORE, LATEST_STORE);
-        Map<String, KStream<String, Object>> out = outputs.split(Named.as("out-"))
-                .branch((k, v) -> v instanceof InfilledTrajectory, Branched.as("trajectories"))
-                .defaultBranch(Branched.as("bands"));
-        out.get("out-trajectories").mapValues(v -> (InfilledTrajectory) v, Named.as("as-trajectory"))
+        forecasts.mapValues(ForecastOutput::trajectory, Named.as("as-trajectory"))
                 .to(topics.trajectories(), Produced.with(Serdes.String(), trajectories).withName("trajectories"));
-        out.get("out-bands").mapValues(v -> (DensityBands) v, Named.as("as-bands"))
+        forecasts.mapValues(ForecastOutput::bands, Named.as("as-bands"))
                 .to(topics.bands(), Produced.with(Serdes.String(), bands).withName("bands"));
         return builder.build();
     }

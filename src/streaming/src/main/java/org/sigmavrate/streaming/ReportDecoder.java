@@ -10,28 +10,23 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.domain.flight.Report;
 
 /**
- * First step of the topology: decodes and checks every input record. A valid report goes on keyed by its ICAO24
- * (wrapped in {@link Misrouted} when the producer keyed it otherwise, so that it is re-partitioned); anything else
- * becomes a {@link DeadLetter} with the reason in its headers. Nothing here throws: bad input never stops the stream.
+ * First step of the topology: decodes and checks every input record, the only place where a
+ * {@link SurveillanceReport} becomes a domain {@link Report} (by {@link ReportValidator}); everything downstream reads
+ * the domain report. A valid report goes on keyed by its ICAO24 (marked misrouted when the producer keyed it otherwise,
+ * so that it is re-partitioned); anything else goes to the dead-letter topic as its original bytes with the reason in
+ * its headers. Nothing here throws: bad input never stops the stream.
  */
-public final class ReportDecoder implements Processor<byte[], byte[], String, Object> {
+public final class ReportDecoder implements Processor<byte[], byte[], String, DecodedReport> {
     public static final String REASON_HEADER = "dlq.reason";
     public static final String DETAIL_HEADER = "dlq.detail";
-
-    /** A record for the dead-letter topic: the original bytes. */
-    public record DeadLetter(byte[] value) {
-    }
-
-    /** A valid report whose Kafka key was not its ICAO24. */
-    public record Misrouted(SurveillanceReport report) {
-    }
 
     private final Deserializer<SurveillanceReport> deserializer;
     private final ReportValidator validator;
     private final StreamingMetrics metrics;
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, DecodedReport> context;
 
     public ReportDecoder(Deserializer<SurveillanceReport> deserializer, ReportValidator validator, StreamingMetrics metrics) {
         this.deserializer = deserializer;
@@ -40,7 +35,7 @@ public final class ReportDecoder implements Processor<byte[], byte[], String, Ob
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, DecodedReport> context) {
         this.context = context;
     }
 
@@ -66,10 +61,9 @@ public final class ReportDecoder implements Processor<byte[], byte[], String, Ob
             deadLetter(record, key, checked.reason(), checked.detail());
             return;
         }
-        String icao24 = checked.report().icao24();
-        report.setIcao24(icao24);
-        Object value = icao24.equals(key) ? report : new Misrouted(report);
-        context.forward(record.withKey(icao24).withValue(value).withTimestamp(checked.report().timeMillis()));
+        Report valid = checked.report();
+        context.forward(record.withKey(valid.icao24()).withValue(DecodedReport.valid(valid, valid.icao24().equals(key)))
+                .withTimestamp(valid.timeMillis()));
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String key, String reason, String detail) {
@@ -85,7 +79,7 @@ public final class ReportDecoder implements Processor<byte[], byte[], String, Ob
             headers.add("dlq.partition", Integer.toString(m.partition()).getBytes(StandardCharsets.UTF_8));
             headers.add("dlq.offset", Long.toString(m.offset()).getBytes(StandardCharsets.UTF_8));
         });
-        context.forward(record.withKey(key).withValue(new DeadLetter(record.value())));
+        context.forward(record.withKey(key).withValue(DecodedReport.deadLetter(record.value())));
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -8,8 +8,9 @@ import org.sigmavrate.domain.spec.ChannelLimits;
 import org.sigmavrate.domain.spec.Spec;
 
 /**
- * Checks a decoded report before it reaches a flight: a report that fails goes to the dead-letter topic with the
- * returned reason, never into the state.
+ * Checks a decoded report before it reaches a flight, and turns it into the domain {@link Report}: the one place
+ * where the Avro record is read. A report that fails goes to the dead-letter topic with the returned reason, never
+ * into the state.
  */
 public final class ReportValidator {
     /** 2000-01-01: anything earlier is a unit error (seconds sent as milliseconds), not a recording */
@@ -58,11 +59,7 @@ public final class ReportValidator {
         return new Checked(toReport(r, icao, t), null, null);
     }
 
-    /** The report in the product's units (NaN for missing values); no checks. */
-    public static Report toReport(SurveillanceReport r) {
-        return toReport(r, r.getIcao24().trim().toLowerCase(), r.getEventTime().toEpochMilli());
-    }
-
+    /** The report in the product's units (NaN for missing values). */
     private static Report toReport(SurveillanceReport r, String icao, long t) {
         VerticalRateSource source = r.getVerticalRateFpm() == null ? null
                 : r.getVerticalRateSource() == null ? VerticalRateSource.UNKNOWN

@@ -1,5 +1,7 @@
 package org.sigmavrate.streaming;
 
+import org.sigmavrate.tracking.TrackRules;
+
 /**
  * Everything the topology needs to know, from configuration ({@code forecaster.*}: src/config's ForecasterConfig,
  * where the defaults are).

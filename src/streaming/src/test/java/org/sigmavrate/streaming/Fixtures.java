@@ -7,6 +7,7 @@ import org.sigmavrate.avro.v1.SurveillanceReport;
 import org.sigmavrate.avro.v1.VerticalRateSource;
 import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.tracking.TrackRules;
 
 final class Fixtures {
     static final long T0 = Instant.parse("2023-06-01T12:00:00Z").toEpochMilli();

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.sigmavrate.avro.v1.DensityBands;
 import org.sigmavrate.avro.v1.InfilledTrajectory;
 import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.domain.forecast.Seeds;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;

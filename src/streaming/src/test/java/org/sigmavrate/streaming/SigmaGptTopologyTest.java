@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.sigmavrate.avro.v1.DensityBands;
 import org.sigmavrate.avro.v1.InfilledTrajectory;
 import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.batching.BatchScheduler;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
@@ -237,7 +238,7 @@ class SigmaGptTopologyTest {
             }
             h.flush();
             h.flush();
-            assertEquals(FlightProcessor.PROBE_WINDOWS, slow.calls.get(0), "the first call measures the cost");
+            assertEquals(BatchScheduler.PROBE_WINDOWS, slow.calls.get(0), "the first call measures the cost");
             assertEquals(0, h.metrics.count("sigmavrate.cadence.stretched", null, null), 0.0,
                     "nothing is deferred while the cost is measured (probe and the call sized on it alone)");
             h.flush();

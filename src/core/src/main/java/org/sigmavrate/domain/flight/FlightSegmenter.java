@@ -16,7 +16,6 @@ import java.util.Map;
 public final class FlightSegmenter {
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    public static final long DEFAULT_MAX_GAP_MILLIS = 10 * 60_000L;
 
     private final long maxGapMillis;
     private final ReportCleaner cleaner;

@@ -1,5 +1,6 @@
 package org.sigmavrate.domain.flight;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,8 +30,9 @@ public final class RejectionLedger {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** The counts in order of reason, so that what is written from them is the same on every run. */
     public Map<String, Long> asMap() {
-        return Map.copyOf(counts);
+        return Collections.unmodifiableMap(new TreeMap<>(counts));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.sigmavrate.streaming;
+package org.sigmavrate.batching;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,8 +16,8 @@ import org.sigmavrate.domain.grid.GriddedFlight;
 /**
  * A window snapshotted when its flight triggered, waiting for the next batched inference call. Snapshotting at the
  * trigger (not at inference) makes the window depend only on the input order, not on when the batch runs: the
- * basis of deterministic replays. Stored in a changelogged store, so a crash between trigger and inference loses
- * nothing.
+ * basis of deterministic replays. The service keeps the queue in a changelogged store ({@link #encode}), so a crash
+ * between trigger and inference loses nothing.
  *
  * @param window     the window to forecast
  * @param change     how much the flight changed since its previous window (priority under overload)
@@ -25,6 +25,17 @@ import org.sigmavrate.domain.grid.GriddedFlight;
  */
 public record PendingWindow(ObservedWindow window, double change, long queuedAtMs) {
     private static final byte FORMAT = 1;
+
+    public String icao24() {
+        return window.icao24();
+    }
+
+    /** The same window of the same flight (snapshots are never edited, so the identity is enough). */
+    public boolean sameWindowAs(PendingWindow other) {
+        return window.lastReportTime() == other.window.lastReportTime()
+                && window.window().startMillis() == other.window.window().startMillis()
+                && window.window().flightId().equals(other.window.window().flightId());
+    }
 
     public static byte[] encode(List<PendingWindow> windows) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(windows.size() * 1200);

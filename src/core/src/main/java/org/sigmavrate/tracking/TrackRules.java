@@ -1,4 +1,4 @@
-package org.sigmavrate.streaming;
+package org.sigmavrate.tracking;
 
 import org.sigmavrate.domain.grid.GridDefinition;
 

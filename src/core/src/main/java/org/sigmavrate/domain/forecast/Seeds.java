@@ -1,10 +1,13 @@
-package org.sigmavrate.streaming;
+package org.sigmavrate.domain.forecast;
 
 import java.nio.charset.StandardCharsets;
 
+import org.sigmavrate.domain.grid.GriddedFlight;
+
 /**
  * Seeds of a window's random choices, derived only from what identifies the window (flight id and grid start), so
- * that a replay of the same input draws the same samples on any machine and after any restart.
+ * that a replay of the same input draws the same samples on any machine and after any restart, and the service and
+ * {@code infill} draw the same for the same window of the same flight.
  */
 public final class Seeds {
     private Seeds() {
@@ -17,6 +20,11 @@ public final class Seeds {
             h *= 0x100000001b3L;
         }
         return mix(h ^ mix(gridStartMillis));
+    }
+
+    /** The seed of a window placed on the grid: its flight id and its first step's time. */
+    public static long of(GriddedFlight window) {
+        return of(window.flightId(), window.startMillis());
     }
 
     /** SplitMix64's finalizer: spreads every input bit over the output. */

@@ -1,4 +1,4 @@
-package org.sigmavrate.streaming;
+package org.sigmavrate.tracking;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +18,7 @@ import org.sigmavrate.domain.flight.VerticalRateSource;
  * own grid, from its first report), the report nearest the step's time for each channel, kept only for the steps
  * a window can still reach. One slot per step instead of every report keeps the state small (a window's worth of
  * slots, about 1.5 kB) however often the aircraft reports, and is exactly what {@code GridPlacer} would pick.
- * Pure logic: no Kafka; the processor stores it with {@link #toBytes()}.
+ * Pure logic: the service keeps it in a state store as {@link #toBytes()}.
  */
 public final class FlightTrack {
     public static final long NONE = Long.MIN_VALUE;

@@ -1,0 +1,1 @@
+"""The checks of deploy/validate.py, one module per kind of file."""

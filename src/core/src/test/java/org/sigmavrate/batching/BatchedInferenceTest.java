@@ -1,0 +1,300 @@
+package org.sigmavrate.batching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batch scheduler and the call loop on real triggered windows ({@link RealTraffic}), with a model whose cost per
+ * window is set on a hand-moved clock: every call takes exactly what the test says, so the budget arithmetic is
+ * asserted exactly and nothing sleeps.
+ */
+class BatchedInferenceTest {
+    private static final Duration MS = Duration.ofMillis(1);
+    private static List<PendingWindow> traffic;
+
+    private final HandClock clock = new HandClock();
+
+    @BeforeAll
+    static void read() {
+        traffic = RealTraffic.windows();
+    }
+
+    private static MapQueue queueOf(List<PendingWindow> windows) {
+        MapQueue queue = new MapQueue();
+        windows.forEach(queue::add);
+        return queue;
+    }
+
+    /**
+     * The first {@code perAircraft} windows of each of the first {@code aircraft} aircraft to trigger that have that
+     * many, aircraft after aircraft.
+     */
+    private static List<PendingWindow> firstWindows(int aircraft, int perAircraft) {
+        Map<String, Integer> count = new LinkedHashMap<>();
+        traffic.forEach(p -> count.merge(p.icao24(), 1, Integer::sum));
+        Map<String, List<PendingWindow>> by = new LinkedHashMap<>();
+        for (PendingWindow p : traffic) {
+            if (count.get(p.icao24()) >= perAircraft && (by.containsKey(p.icao24()) || by.size() < aircraft)) {
+                List<PendingWindow> list = by.computeIfAbsent(p.icao24(), k -> new ArrayList<>());
+                if (list.size() < perAircraft) {
+                    list.add(p);
+                }
+            }
+        }
+        List<PendingWindow> out = new ArrayList<>();
+        by.values().forEach(out::addAll);
+        return out;
+    }
+
+    private static List<Integer> sizes(List<FinishedBatch> batches) {
+        return batches.stream().map(b -> b.windows().size()).toList();
+    }
+
+    /** Flushes until the queue is empty; every flush's result in order. */
+    private static List<Flushed> drain(BatchedInference inference, MapQueue queue) {
+        List<Flushed> out = new ArrayList<>();
+        while (queue.size() > 0) {
+            out.add(inference.flush(queue));
+        }
+        return out;
+    }
+
+    private static List<FinishedBatch> finished(List<Flushed> flushes) {
+        List<FinishedBatch> out = new ArrayList<>();
+        flushes.forEach(f -> out.addAll(f.finished()));
+        return out;
+    }
+
+    @Test
+    void aFirstCallOfFourMeasuresTheCostAndTheBudgetSizesTheNextCallsFromIt() {
+        CostlyForecaster model = new CostlyForecaster(clock, MS.multipliedBy(10));
+        BatchScheduler scheduler = new BatchScheduler(2048, 100);
+        BatchedInference inference = new BatchedInference(model, scheduler, null, clock);
+        assertEquals(BatchScheduler.PROBE_WINDOWS, scheduler.cap(), "nothing measured yet: the probe");
+        List<PendingWindow> windows = firstWindows(19, 1);
+        assertEquals(19, windows.size());
+        MapQueue queue = queueOf(windows);
+
+        List<Flushed> flushes = drain(inference, queue);
+
+        assertEquals(List.of(4, 10, 5), model.calls, "the probe, then 100 ms / 10 ms per window");
+        assertEquals(0.010, scheduler.secondsPerWindow(), 0.0);
+        assertEquals(10, scheduler.cap());
+        assertTrue(flushes.stream().allMatch(f -> f.deferred() == 0), "every window fitted in its turn");
+        List<FinishedBatch> batches = finished(flushes);
+        assertEquals(List.of(4, 10, 5), sizes(batches));
+        for (FinishedBatch b : batches) {
+            assertEquals(10_000_000L * b.windows().size(), b.nanos(), "timed on the clock");
+            assertFalse(b.failed());
+            for (int i = 0; i < b.windows().size(); i++) {
+                assertSame(b.windows().get(i).window(), b.forecasts().get(i).request(), "forecast i answers window i");
+            }
+        }
+    }
+
+    /** The topology test's slow model (40 ms per window, 100 ms budget), exactly. */
+    @Test
+    void aSlowModelGetsWhatItsBudgetFitsAndNothingIsDeferredDuringTheFirstTwoCalls() {
+        CostlyForecaster model = new CostlyForecaster(clock, MS.multipliedBy(40));
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(2048, 100), null, clock);
+        MapQueue queue = queueOf(firstWindows(10, 1));
+
+        List<Flushed> flushes = drain(inference, queue);
+
+        // 4 (probe), 2 (sized on the probe; the rest wait untouched), then 2 per call with the others deferred
+        assertEquals(List.of(4, 2, 2, 2), model.calls);
+        assertEquals(List.of(0, 0, 2, 0), flushes.stream().map(Flushed::deferred).toList());
+        assertEquals(10, finished(flushes).stream().mapToInt(b -> b.forecasts().size()).sum(), "all published");
+    }
+
+    @Test
+    void theFirstCallsLeaveTheQueueAsItIsButABindingMaxWindowsCapDefersAtOnce() {
+        List<PendingWindow> windows = firstWindows(3, 3);
+        assertEquals(9, windows.size());
+
+        MapQueue probing = queueOf(windows);
+        Flushed probe = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(2048, 100), null, clock)
+                .flush(probing);
+        assertEquals(4, probe.finished().get(0).windows().size());
+        assertEquals(0, probe.deferred());
+        assertEquals(5, probing.size(), "the other five wait as they are, older windows of an aircraft included");
+
+        MapQueue capped = queueOf(windows);
+        Flushed first = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(4, 0), null, clock)
+                .flush(capped);
+        assertEquals(4, first.finished().get(0).windows().size());
+        assertEquals(5, first.deferred(), "max-windows binds from the first call: a real overload");
+        capped.all().forEach((icao24, left) -> assertEquals(1, left.size(), icao24 + " keeps only its newest window"));
+    }
+
+    @Test
+    void overCapacityTheMostChangedAircraftGoFirstAndTheOthersKeepOnlyTheirNewestWindow() {
+        // each aircraft's second and third windows: real, finite changes (a first window's change is infinite)
+        List<PendingWindow> windows = new ArrayList<>();
+        for (PendingWindow p : firstWindows(8, 3)) {
+            if (Double.isFinite(p.change())) {
+                windows.add(p);
+            }
+        }
+        assertEquals(16, windows.size());
+        MapQueue queue = queueOf(windows);
+        CostlyForecaster model = new CostlyForecaster(clock, MS);
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(5, 0), null, clock);
+
+        Flushed flushed = inference.flush(queue);
+
+        FinishedBatch call = flushed.finished().get(0);
+        assertEquals(5, call.windows().size());
+        assertEquals(11, flushed.deferred());
+        List<PendingWindow> leftOut = new ArrayList<>(windows);
+        leftOut.removeIf(w -> call.windows().stream().anyMatch(w::sameWindowAs));
+        double leastInCall = call.windows().stream().mapToDouble(PendingWindow::change).min().orElseThrow();
+        double mostLeftOut = leftOut.stream().mapToDouble(PendingWindow::change).max().orElseThrow();
+        assertTrue(leastInCall >= mostLeftOut, leastInCall + " vs " + mostLeftOut);
+        assertEquals(call.windows().stream().sorted(Comparator.comparing(PendingWindow::icao24)
+                .thenComparingLong(p -> p.window().lastReportTime())).toList(), call.windows(), "by aircraft and time");
+        Map<String, List<PendingWindow>> left = queue.all();
+        for (String icao24 : left.keySet()) {
+            PendingWindow newest = leftOut.stream().filter(w -> w.icao24().equals(icao24))
+                    .max(Comparator.comparingLong(w -> w.window().lastReportTime())).orElseThrow();
+            assertEquals(List.of(newest), left.get(icao24), icao24 + ": its newest window left out waits, no other");
+        }
+        assertEquals(leftOut.stream().map(PendingWindow::icao24).distinct().count(), left.size());
+    }
+
+    @Test
+    void maxWindowsCapsACallThatTheBudgetWouldLetGrow() {
+        CostlyForecaster model = new CostlyForecaster(clock, MS);
+        BatchScheduler scheduler = new BatchScheduler(8, 1000);
+        BatchedInference inference = new BatchedInference(model, scheduler, null, clock);
+        List<Flushed> flushes = drain(inference, queueOf(firstWindows(19, 1)));
+        assertEquals(List.of(4, 8, 7), model.calls);
+        assertEquals(8, scheduler.cap(), "1000 ms fit 1000 windows of 1 ms; max-windows allows 8");
+        assertEquals(List.of(0, 7, 0), flushes.stream().map(Flushed::deferred).toList());
+    }
+
+    @Test
+    void aFailedCallDropsItsWindowsAndTheNextCallGoesOn() {
+        CostlyForecaster model = new CostlyForecaster(clock, MS);
+        model.failsOnCall(1);
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(5, 0), null, clock);
+        MapQueue queue = queueOf(firstWindows(12, 1));
+
+        List<FinishedBatch> batches = finished(drain(inference, queue));
+
+        assertEquals(List.of(5, 5, 2), model.calls);
+        assertEquals(List.of(false, true, false), batches.stream().map(FinishedBatch::failed).toList());
+        FinishedBatch failed = batches.get(1);
+        assertTrue(failed.forecasts().isEmpty());
+        assertEquals(0, queue.size(), "the failed call's windows are not retried");
+        List<PendingWindow> answered = new ArrayList<>();
+        for (FinishedBatch b : batches) {
+            answered.addAll(b.windows().subList(0, b.forecasts().size()));
+        }
+        assertEquals(7, answered.size());
+        assertTrue(answered.stream().noneMatch(w -> failed.windows().stream().anyMatch(w::sameWindowAs)));
+    }
+
+    @Test
+    void oneSlowCallDoesNotShrinkTheNextCallsButASlowerModelDoes() {
+        CostlyForecaster model = new CostlyForecaster(clock, MS.multipliedBy(10));
+        BatchScheduler scheduler = new BatchScheduler(2048, 100);
+        BatchedInference inference = new BatchedInference(model, scheduler, null, clock);
+        MapQueue queue = new MapQueue();
+        List<Integer> caps = new ArrayList<>();
+        for (int call = 0; call < 5; call++) {
+            if (call == 2) {
+                model.costs(MS.multipliedBy(100)); // a GC pause, a busy core ... or a slower model from now on
+            }
+            traffic.subList(call * 30, call * 30 + 30).forEach(queue::add); // the replay goes on between calls
+            inference.flush(queue);
+            caps.add(scheduler.cap());
+        }
+        assertEquals(List.of(4, 10, 10, 10, 10), model.calls);
+        // lower median of the last five calls' cost: 10 ms until three of the five took 100 ms
+        assertEquals(List.of(10, 10, 10, 10, 1), caps);
+    }
+
+    /** Runs the inference tasks only when the test says so: "the model is still running" until then. */
+    private static final class ManualExecutor implements Executor {
+        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            while (!tasks.isEmpty()) {
+                tasks.poll().run();
+            }
+        }
+    }
+
+    @Test
+    void offTheCallersThreadOneCallRunsAtATimeAndWindowsQueuedMeanwhileGoInTheNext() {
+        CostlyForecaster model = new CostlyForecaster(clock, MS);
+        ManualExecutor executor = new ManualExecutor();
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(2048, 0), executor, clock);
+        List<PendingWindow> firstTwo = firstWindows(6, 2);
+        List<PendingWindow> first = new ArrayList<>();
+        List<PendingWindow> later = new ArrayList<>();
+        for (PendingWindow p : firstTwo) {
+            (first.stream().anyMatch(w -> w.icao24().equals(p.icao24())) ? later : first).add(p);
+        }
+        MapQueue queue = queueOf(first);
+
+        Flushed started = inference.flush(queue);
+        assertTrue(started.finished().isEmpty(), "the call runs on the executor");
+        assertEquals(1, executor.tasks.size());
+        later.forEach(queue::add); // the stream thread keeps consuming: newer windows of the same aircraft
+        assertTrue(inference.flush(queue).finished().isEmpty());
+        assertEquals(1, executor.tasks.size(), "one call at a time");
+        assertEquals(12, queue.size(), "windows leave the queue only once their call has finished");
+
+        executor.runAll();
+        Flushed done = inference.flush(queue);
+        assertEquals(1, done.finished().size());
+        assertEquals(first.stream().sorted(Comparator.comparing(PendingWindow::icao24)).toList(),
+                done.finished().get(0).windows());
+        assertEquals(6, queue.size(), "the newer windows wait for the next call ...");
+        assertEquals(1, executor.tasks.size(), "... which has started");
+        executor.runAll();
+        assertEquals(later.stream().sorted(Comparator.comparing(PendingWindow::icao24)).toList(),
+                inference.flush(queue).finished().get(0).windows());
+        assertEquals(0, queue.size());
+        assertEquals(List.of(6, 6), model.calls);
+    }
+
+    @Test
+    void aCallAbandonedMidwayIsComputedByWhoeverTakesTheQueueOver() {
+        ManualExecutor executor = new ManualExecutor();
+        MapQueue queue = queueOf(firstWindows(5, 1));
+        BatchedInference first = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(2048, 0),
+                executor, clock);
+        first.flush(queue);
+        first.abandon(); // the task moves to another instance before the model has finished
+        assertEquals(5, queue.size());
+
+        CostlyForecaster next = new CostlyForecaster(clock, MS);
+        List<FinishedBatch> batches = new BatchedInference(next, new BatchScheduler(2048, 0), null, clock).flush(queue)
+                .finished();
+        assertEquals(List.of(5), next.calls);
+        assertEquals(5, batches.get(0).forecasts().size());
+        assertEquals(0, queue.size());
+    }
+}
