@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -41,7 +40,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.sigmavrate.avro.v1.DensityBands;
-import org.sigmavrate.streaming.AvroFormat;
 import org.sigmavrate.streaming.ForecastTopology;
 
 /**
@@ -52,9 +50,6 @@ import org.sigmavrate.streaming.ForecastTopology;
 @Path("/forecasts")
 @Tag(name = "forecasts", description = "The latest density bands per aircraft")
 public class ForecastResource {
-    private static final Deserializer<DensityBands> BANDS = AvroFormat.singleObjectSerde(DensityBands.class)
-            .deserializer();
-
     @Inject
     KafkaStreams streams;
 
@@ -91,13 +86,14 @@ public class ForecastResource {
         if (!local && active != null && !HostInfo.unavailable().equals(active) && !isSelf(active)) {
             return forward(active, key);
         }
-        ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
-                ForecastTopology.LATEST_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
-        byte[] bytes = store.get(key);
-        if (bytes == null) {
+        // typed: the store decodes with the serde the topology declared it with, whichever the serialization mode
+        ReadOnlyKeyValueStore<String, DensityBands> store = streams.store(StoreQueryParameters.fromNameAndType(
+                ForecastTopology.LATEST_STORE, QueryableStoreTypes.<String, DensityBands>keyValueStore()));
+        DensityBands bands = store.get(key);
+        if (bands == null) {
             return json(Response.Status.NOT_FOUND, "{\"error\":\"no forecast for " + key + "\"}");
         }
-        return json(Response.Status.OK, toJson(BANDS.deserialize("", bytes)));
+        return json(Response.Status.OK, toJson(bands));
     }
 
     private Response forward(HostInfo owner, String key) {

@@ -58,9 +58,14 @@ class ServiceIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
+        cluster = startCluster();
+    }
+
+    /** A one-node KRaft broker for the packaged service; skips the test class outside mvn verify (no jar). */
+    static KafkaClusterTestKit startCluster() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of(JAR)),
                 "needs the packaged service: run through mvn verify");
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
                 .setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -71,6 +76,7 @@ class ServiceIT {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
+        return cluster;
     }
 
     @AfterAll
@@ -80,11 +86,11 @@ class ServiceIT {
         }
     }
 
-    private static StreamingSettings.Topics topics(String prefix) {
+    static StreamingSettings.Topics topics(String prefix) {
         return new StreamingSettings.Topics(prefix + "-reports", prefix + "-trajectories", prefix + "-bands", prefix + "-dlq");
     }
 
-    private static List<SurveillanceReport> input(int aircraft, int seconds) {
+    static List<SurveillanceReport> input(int aircraft, int seconds) {
         List<SurveillanceReport> out = new ArrayList<>();
         for (int s = 0; s < seconds; s += 7) {
             for (int a = 0; a < aircraft; a++) {
@@ -97,7 +103,7 @@ class ServiceIT {
     }
 
     /** What the topology gives for this input (one batch at the end: outputs do not depend on batching). */
-    private static List<String> expected(List<SurveillanceReport> input, StreamingSettings.Topics topics) throws IOException {
+    static List<String> expected(List<SurveillanceReport> input, StreamingSettings.Topics topics) throws IOException {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "expected");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -162,7 +168,7 @@ class ServiceIT {
         return out;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -171,14 +177,22 @@ class ServiceIT {
     /** Starts the packaged service and waits until /q/health/ready says UP. */
     private static Process serve(StreamingSettings.Topics topics, String appId, Path state, int port, Path log)
             throws Exception {
+        return serve(cluster.bootstrapServers(), topics, appId, state, port, log, List.of());
+    }
+
+    /** @param settings more {@code -Dname=value} settings for the service */
+    static Process serve(String bootstrap, StreamingSettings.Topics topics, String appId, Path state, int port, Path log,
+            List<String> settings) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx512m",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
                 "-Dforecaster.model=baseline-altitude-difference", "-Dkafka-streams.application.id=" + appId, "-Dkafka-streams.state.dir=" + state,
                 "-Dkafka-streams.application.server=localhost:" + port, "-Dkafka-streams.consumer.session.timeout.ms=10000",
-                "-Dkafka.bootstrap.servers=" + cluster.bootstrapServers(), "-Dquarkus.http.port=" + port,
+                "-Dkafka.bootstrap.servers=" + bootstrap, "-Dquarkus.http.port=" + port,
                 "-Dforecaster.topics.input=" + topics.input(), "-Dforecaster.topics.trajectories=" + topics.trajectories(),
-                "-Dforecaster.topics.bands=" + topics.bands(), "-Dforecaster.topics.dead-letter=" + topics.deadLetter(),
-                "-jar", JAR)
+                "-Dforecaster.topics.bands=" + topics.bands(), "-Dforecaster.topics.dead-letter=" + topics.deadLetter()));
+        command.addAll(settings);
+        command.addAll(List.of("-jar", JAR));
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -274,7 +288,7 @@ class ServiceIT {
         }
     }
 
-    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+    static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,22 +36,20 @@ public final class FlightProcessor implements Processor<String, Report, String, 
     private final WindowAssembler assembler;
     private final String specSha256;
     private final StreamingMetrics metrics;
-    private final Serializer<DensityBands> bandsSerializer;
     private final BatchedInference inference;
     private final RejectionLedger ledger = new RejectionLedger();
     private ProcessorContext<String, ForecastOutput> context;
     private KeyValueStore<String, byte[]> flights;
     private PendingStore pending;
-    private KeyValueStore<String, byte[]> latest;
+    private KeyValueStore<String, DensityBands> latest;
 
     /** @param executor runs the forecaster off the stream thread; null: on it, inside the punctuation */
     public FlightProcessor(StreamingSettings settings, WindowAssembler assembler, WindowForecaster forecaster,
-            String specSha256, StreamingMetrics metrics, Serializer<DensityBands> bandsSerializer, Executor executor) {
+            String specSha256, StreamingMetrics metrics, Executor executor) {
         this.settings = settings;
         this.assembler = assembler;
         this.specSha256 = specSha256;
         this.metrics = metrics;
-        this.bandsSerializer = bandsSerializer;
         this.inference = new BatchedInference(forecaster,
                 new BatchScheduler(settings.maxBatchWindows(), settings.batchBudgetMillis()), executor,
                 NanoClock.system());
@@ -112,7 +109,7 @@ public final class FlightProcessor implements Processor<String, Report, String, 
             WindowForecast f = forecasts.get(i);
             ForecastOutput output = ForecastOutput.of(f, specSha256);
             context.forward(new Record<>(f.request().icao24(), output, f.request().lastReportTime()));
-            latest.put(f.request().icao24(), bandsSerializer.serialize(settings.topics().bands(), output.bands()));
+            latest.put(f.request().icao24(), output.bands());
             metrics.triggerToOutput(now - batch.windows().get(i).queuedAtMs());
         }
         metrics.recordsOut(settings.topics().trajectories(), forecasts.size());

@@ -30,14 +30,17 @@ import org.sigmavrate.streaming.DecodedReport.Route;
  *   (state, trigger, batched inference on a wall-clock punctuator) -> trajectory -> trajectories topic
  *                                                                  -> bands      -> bands topic
  * </pre>
- * Store names are declared here once; the REST endpoint queries {@link #LATEST_STORE}.
+ * Store names and serdes are declared here once; the REST endpoint queries {@link #LATEST_STORE} as a typed store.
  */
 public final class ForecastTopology {
     /** per-aircraft {@link org.sigmavrate.tracking.FlightTrack}, RocksDB, changelogged */
     public static final String FLIGHTS_STORE = "flights";
     /** windows waiting for the next batched call, in memory, changelogged */
     public static final String PENDING_STORE = "pending-windows";
-    /** the latest density bands per aircraft (single-object Avro), RocksDB, changelogged, for interactive queries */
+    /**
+     * the latest density bands per aircraft, RocksDB, changelogged, for interactive queries: a typed store declared
+     * with the bands topic's serde (the {@link AvroFormat} in use), so writer and readers share that one serde
+     */
     public static final String LATEST_STORE = "latest-bands";
     /** name of the re-partition topic suffix (the topic is {@code <application.id>-by-icao24-repartition}) */
     public static final String REKEY = "by-icao24";
@@ -70,7 +73,7 @@ public final class ForecastTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LATEST_STORE),
-                Serdes.String(), Serdes.ByteArray()));
+                Serdes.String(), bands));
 
         KStream<String, DecodedReport> decoded = builder
                 .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
@@ -89,8 +92,8 @@ public final class ForecastTopology {
                 .mapValues(DecodedReport::report, Named.as("keyed-report"));
 
         KStream<String, ForecastOutput> forecasts = keyed.merge(rekeyed, Named.as("all-reports"))
-                .process(() -> new FlightProcessor(settings, assembler, forecaster, spec.sha256(), metrics,
-                        bands.serializer(), inference), Named.as("flights"), FLIGHTS_STORE, PENDING_STORE, LATEST_STORE);
+                .process(() -> new FlightProcessor(settings, assembler, forecaster, spec.sha256(), metrics, inference),
+                        Named.as("flights"), FLIGHTS_STORE, PENDING_STORE, LATEST_STORE);
         forecasts.mapValues(ForecastOutput::trajectory, Named.as("as-trajectory"))
                 .to(topics.trajectories(), Produced.with(Serdes.String(), trajectories).withName("trajectories"));
         forecasts.mapValues(ForecastOutput::bands, Named.as("as-bands"))

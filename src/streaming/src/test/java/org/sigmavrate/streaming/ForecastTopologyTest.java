@@ -3,13 +3,16 @@ package org.sigmavrate.streaming;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -136,6 +139,27 @@ class ForecastTopologyTest {
     }
 
     @Test
+    void theLatestBandsStoreHoldsEachAircraftsLastBandsDecodedByTheTopicsSerde() {
+        Harness h = new Harness();
+        String[] aircraft = {"3c6586", "4ca7b5"};
+        for (int s = 0; s <= 35; s += 5) {
+            for (String a : aircraft) {
+                h.send(a, Fixtures.climbing(a, t(s)));
+            }
+        }
+        h.flush();
+        Map<String, DensityBands> lastOnTopic = new HashMap<>();
+        h.bands.readKeyValuesToList().forEach(kv -> lastOnTopic.put(kv.key, bands(kv.value)));
+        assertEquals(2, lastOnTopic.size());
+        // typed: the store decodes with the serde it was declared with, as /forecasts reads it
+        KeyValueStore<String, DensityBands> latest = h.driver.getKeyValueStore(ForecastTopology.LATEST_STORE);
+        for (String a : aircraft) {
+            assertEquals(lastOnTopic.get(a), latest.get(a), a);
+        }
+        assertNull(latest.get("000000"));
+    }
+
+    @Test
     void lateAndOutOfOrderReportsWithinGraceAreUsedOthersCountedAndDropped() {
         Harness h = new Harness();
         h.send("3c6586", Fixtures.climbing("3c6586", t(0)));
@@ -258,9 +282,10 @@ class ForecastTopologyTest {
         // the crash: nothing but the stores survives (no flush of pending windows either)
         Harness second = new Harness();
         for (String store : List.of(ForecastTopology.FLIGHTS_STORE, ForecastTopology.PENDING_STORE, ForecastTopology.LATEST_STORE)) {
-            KeyValueStore<String, byte[]> from = first.driver.getKeyValueStore(store);
-            KeyValueStore<String, byte[]> to = second.driver.getKeyValueStore(store);
-            try (KeyValueIterator<String, byte[]> it = from.all()) {
+            // bytes or typed values (the latest bands), copied as they are
+            KeyValueStore<String, Object> from = first.driver.getKeyValueStore(store);
+            KeyValueStore<String, Object> to = second.driver.getKeyValueStore(store);
+            try (KeyValueIterator<String, Object> it = from.all()) {
                 it.forEachRemaining(kv -> to.put(kv.key, kv.value));
             }
         }

@@ -437,8 +437,8 @@ class SigmaGptTopologyTest {
             assertTrue(!inference.queued.isEmpty(), "a batch is in flight at the crash");
             for (String store : List.of(ForecastTopology.FLIGHTS_STORE, ForecastTopology.PENDING_STORE,
                     ForecastTopology.LATEST_STORE)) {
-                var from = first.driver.<String, byte[]>getKeyValueStore(store);
-                var to = second.driver.<String, byte[]>getKeyValueStore(store);
+                var from = first.driver.<String, Object>getKeyValueStore(store);
+                var to = second.driver.<String, Object>getKeyValueStore(store);
                 try (var it = from.all()) {
                     it.forEachRemaining(kv -> to.put(kv.key, kv.value));
                 }
