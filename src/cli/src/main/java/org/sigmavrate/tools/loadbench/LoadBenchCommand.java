@@ -1,4 +1,4 @@
-package org.sigmavrate.app;
+package org.sigmavrate.tools.loadbench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,15 +55,12 @@ import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.SigmaGptForecaster;
 import org.sigmavrate.model.onnx.InferenceMetrics;
 import org.sigmavrate.streaming.AvroFormat;
-import org.sigmavrate.streaming.EmbeddedBroker;
 import org.sigmavrate.streaming.ForecastTopology;
 import org.sigmavrate.streaming.NoInferenceForecaster;
 import org.sigmavrate.streaming.Replay;
 import org.sigmavrate.streaming.StreamingMetrics;
 import org.sigmavrate.streaming.StreamingSettings;
-import org.sigmavrate.streaming.bench.MultiplexedFlights;
-import org.sigmavrate.streaming.bench.RecordingForecaster;
-import org.sigmavrate.streaming.bench.RingBufferTopology;
+import org.sigmavrate.tools.broker.EmbeddedBroker;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
