@@ -17,9 +17,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sigmavrate.app.CalibrateCommand;
-import org.sigmavrate.app.EvaluateCommand;
-import org.sigmavrate.app.InfillCommand;
+import org.sigmavrate.cli.CalibrateCommand;
+import org.sigmavrate.cli.EvaluateCommand;
+import org.sigmavrate.cli.InfillCommand;
 import org.sigmavrate.config.ConfigDefaults;
 import org.sigmavrate.config.ConfiguredSettings;
 import org.sigmavrate.model.calibration.CalibratedBands;

@@ -11,8 +11,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sigmavrate.app.EvaluateCommand;
-import org.sigmavrate.app.InfillCommand;
+import org.sigmavrate.cli.EvaluateCommand;
+import org.sigmavrate.cli.InfillCommand;
 
 /** infill and evaluate explain bad input instead of failing obscurely. */
 class CommandBadInputTest {

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Field;
 import java.util.Map;
 
-import org.sigmavrate.app.OptionDefaults;
+import org.sigmavrate.cli.OptionDefaults;
 import org.sigmavrate.config.ConfigDefaults;
 import org.sigmavrate.config.ForecasterConfig;
 

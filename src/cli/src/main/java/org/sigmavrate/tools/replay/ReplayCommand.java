@@ -1,10 +1,11 @@
-package org.sigmavrate.app;
+package org.sigmavrate.tools.replay;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.sigmavrate.avro.v1.SurveillanceReport;
+import org.sigmavrate.cli.ConfigKey;
 import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.ingest.UnreadableFileException;
 import org.sigmavrate.streaming.AvroFormat;

@@ -1,4 +1,4 @@
-package org.sigmavrate.streaming.bench;
+package org.sigmavrate.tools.loadbench;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;

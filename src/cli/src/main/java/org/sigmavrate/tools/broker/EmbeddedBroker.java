@@ -1,4 +1,4 @@
-package org.sigmavrate.streaming;
+package org.sigmavrate.tools.broker;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

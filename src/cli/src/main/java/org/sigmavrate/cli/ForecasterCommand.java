@@ -1,6 +1,10 @@
-package org.sigmavrate.app;
+package org.sigmavrate.cli;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import org.sigmavrate.tools.bench.BenchCommand;
+import org.sigmavrate.tools.demo.DemoCommand;
+import org.sigmavrate.tools.loadbench.LoadBenchCommand;
+import org.sigmavrate.tools.replay.ReplayCommand;
 import picocli.CommandLine.Command;
 
 @TopCommand

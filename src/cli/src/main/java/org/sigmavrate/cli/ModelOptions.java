@@ -1,4 +1,4 @@
-package org.sigmavrate.app;
+package org.sigmavrate.cli;
 
 import java.nio.file.Path;
 
@@ -27,7 +27,11 @@ public class ModelOptions {
     @ConfigKey("forecaster.offline.execution-provider")
     String provider;
 
-    SigmaGptSession open() {
+    public int threads() {
+        return threads;
+    }
+
+    public SigmaGptSession open() {
         Path dir = ModelDirectories.resolve(model);
         return SigmaGptSession.open(dir, new SessionConfig(threads, ExecutionProvider.parse(provider)));
     }

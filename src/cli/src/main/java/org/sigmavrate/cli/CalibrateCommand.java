@@ -1,4 +1,4 @@
-package org.sigmavrate.app;
+package org.sigmavrate.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;

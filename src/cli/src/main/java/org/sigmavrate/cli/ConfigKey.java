@@ -1,4 +1,4 @@
-package org.sigmavrate.app;
+package org.sigmavrate.cli;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

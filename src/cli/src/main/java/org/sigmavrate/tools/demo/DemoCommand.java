@@ -1,4 +1,4 @@
-package org.sigmavrate.app;
+package org.sigmavrate.tools.demo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +23,10 @@ import org.sigmavrate.config.ConfiguredSettings;
 import org.sigmavrate.config.ForecasterConfig;
 import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.streaming.AvroFormat;
-import org.sigmavrate.streaming.EmbeddedBroker;
 import org.sigmavrate.streaming.Replay;
 import org.sigmavrate.streaming.StreamingSettings;
 import org.sigmavrate.streaming.TopicAdmin;
+import org.sigmavrate.tools.broker.EmbeddedBroker;
 
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package org.sigmavrate.app;
+package org.sigmavrate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

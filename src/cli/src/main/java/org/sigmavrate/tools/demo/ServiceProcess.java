@@ -1,4 +1,4 @@
-package org.sigmavrate.app;
+package org.sigmavrate.tools.demo;
 
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package org.sigmavrate.app;
+package org.sigmavrate.tools.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,6 +34,7 @@ import org.sigmavrate.model.sampling.SequentialSampler;
 import jakarta.inject.Inject;
 
 import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.cli.ModelOptions;
 import org.sigmavrate.config.ForecasterConfig;
 
 import picocli.CommandLine.Command;
@@ -82,7 +83,7 @@ public class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (SigmaGptSession session = modelOptions.open()) {
             System.out.printf(Locale.ROOT, "model %s, provider %s, %d intra-op thread(s), %d cores%n", session.modelId(),
-                    session.metrics().executionProvider(), modelOptions.threads, Runtime.getRuntime().availableProcessors());
+                    session.metrics().executionProvider(), modelOptions.threads(), Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "%6s %6s %6s %12s %12s %12s %12s %8s%n", "batch", "length", "rows",
                     "java ms/call", "java seq/s", "raw ms/call", "raw seq/s", "java/raw");
             for (int length : lengths) {

@@ -1,4 +1,4 @@
-package org.sigmavrate.app;
+package org.sigmavrate.cli;
 
 import org.sigmavrate.model.AltitudeConsistency;
 import org.sigmavrate.model.AltitudeConsistentRates;

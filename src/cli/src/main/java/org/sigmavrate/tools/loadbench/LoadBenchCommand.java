@@ -1,0 +1,119 @@
+package org.sigmavrate.tools.loadbench;
+
+import static org.sigmavrate.tools.loadbench.BenchOutput.out;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import jakarta.inject.Inject;
+
+import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.config.ForecasterConfig;
+import org.sigmavrate.config.ForecasterFactory;
+import org.sigmavrate.domain.forecast.WindowForecaster;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.domain.spec.SpecLoader;
+import org.sigmavrate.streaming.Replay;
+import org.sigmavrate.streaming.StreamingSettings;
+import org.sigmavrate.tools.broker.EmbeddedBroker;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "load-bench", mixinStandardHelpOptions = true,
+        description = {"Load benchmark of the streaming service on a real local broker (KRaft, own JVM, loopback),",
+                "stopping by itself. Real flights of --input multiplexed (time-shifted, ICAO24 remapped) to N aircraft",
+                "reporting once a second; a ladder of N, each for --step-seconds, with the service as configured",
+                "(forecaster.*, kafka-streams.*), by default from the largest N down after a warm-up long enough to",
+                "fill every aircraft's window, so that every step runs at steady state (no aircraft joins with a short,",
+                "cheap window): input rate, consumer lag, batch sizes, window length, windows forecast, cadence",
+                "stretched, end-to-end p50/p99 from report to bands. Ceilings in the same run: (a) a minimal Kafka",
+                "Streams app keeping a 64-report ring buffer per aircraft in RocksDB vs the service with inference off",
+                "(forecaster none), at-least-once and exactly-once, on the same preloaded reports; (b) the forecaster",
+                "alone on the batches the service ran vs inside the service under saturation."})
+public class LoadBenchCommand implements Callable<Integer> {
+    @Inject
+    ForecasterConfig config;
+
+    private final Spec spec = SpecLoader.bundled();
+    private StreamingSettings settings;
+    private WindowForecaster forecaster;
+    private int inferenceThreads;
+
+    @Option(names = "--input", arity = "1..*", paramLabel = "PATH", defaultValue = "data/flights",
+            description = "recorded flights to multiplex (default: ${DEFAULT-VALUE})")
+    List<Path> inputs;
+
+    @Option(names = "--ladder", split = ",", defaultValue = "5000,4000,3000,2000,1000",
+            description = "aircraft counts N, each reporting once a second, in this order (default: ${DEFAULT-VALUE}; "
+                    + "descending, so that no step adds young aircraft, whose short windows are cheaper than a steady "
+                    + "state's)")
+    int[] ladder;
+
+    @Option(names = "--step-seconds", defaultValue = "120", description = "duration of each ladder step (default: ${DEFAULT-VALUE})")
+    int stepSeconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "540",
+            description = "warm-up at the first N, not reported (default: ${DEFAULT-VALUE}: a window is 64 steps of 10 s "
+                    + "ending 120 s ahead, so after 520 s every aircraft's window is full)")
+    int warmupSeconds;
+
+    @Option(names = "--ceiling-rounds", defaultValue = "3", description = "rounds of the four ceiling apps, best kept (default: ${DEFAULT-VALUE})")
+    int ceilingRounds;
+
+    @Option(names = "--ceiling-aircraft", defaultValue = "1500", description = "aircraft in the preloaded ceiling input (default: ${DEFAULT-VALUE})")
+    int ceilingAircraft;
+
+    @Option(names = "--ceiling-seconds", defaultValue = "200", description = "seconds of 1 Hz reports per aircraft preloaded (default: ${DEFAULT-VALUE})")
+    int ceilingSeconds;
+
+    @Option(names = "--standalone-seconds", defaultValue = "10", description = "standalone inference measuring time (default: ${DEFAULT-VALUE})")
+    double standaloneSeconds;
+
+    @Option(names = "--skip-ceilings", description = "skip ceiling (a)")
+    boolean skipCeilings;
+
+    @Option(names = "--skip-ladder", description = "skip the ladder and ceiling (b)")
+    boolean skipLadder;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            settings = ConfiguredSettings.streaming(config, spec);
+            inferenceThreads = config.inferenceThreads();
+            forecaster = ForecasterFactory.open(config);
+        } catch (RuntimeException e) {
+            System.err.println("load-bench: cannot load the forecaster: " + e.getMessage());
+            return 2;
+        }
+        try {
+            return run();
+        } finally {
+            forecaster.close();
+        }
+    }
+
+    private int run() throws Exception {
+        long t0 = System.currentTimeMillis();
+        MultiplexedFlights flights = MultiplexedFlights.from(Replay.load(inputs, System.err), 300);
+        out("load-bench: %d template flights (%,d s of 1 Hz reports) from %s; model %s; %d cores", flights.templates(),
+                flights.templateSeconds(), inputs, forecaster.modelId(), Runtime.getRuntime().availableProcessors());
+        try (EmbeddedBroker broker = EmbeddedBroker.start(Duration.ofMinutes(2))) {
+            String bootstrap = broker.bootstrapServers();
+            out("load-bench: broker (own JVM) on %s", bootstrap);
+            if (!skipCeilings) {
+                new StreamsCeiling(settings, spec, ceilingAircraft, ceilingSeconds, ceilingRounds)
+                        .measure(bootstrap, flights);
+            }
+            if (!skipLadder) {
+                Ladder.Outcome outcome = new Ladder(settings, spec, forecaster, inferenceThreads, ladder,
+                        warmupSeconds, stepSeconds).run(bootstrap, flights);
+                new InferenceCeiling(forecaster, standaloneSeconds).measure(outcome);
+            }
+        }
+        out("load-bench: done in %.0f s", (System.currentTimeMillis() - t0) / 1000.0);
+        return 0;
+    }
+}
