@@ -2,10 +2,9 @@ package org.sigmavrate.service;
 
 import java.util.Map;
 
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.sigmavrate.config.ConfigDefaults;
 import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.streaming.TestBroker;
 import org.sigmavrate.streaming.TopicAdmin;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -15,7 +14,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * the {@code @QuarkusTest}s: the service connects to it through {@code kafka.bootstrap.servers}.
  */
 public class KafkaResource implements QuarkusTestResourceLifecycleManager {
-    private static KafkaClusterTestKit cluster;
+    private static TestBroker cluster;
 
     static String bootstrapServers() {
         return cluster.bootstrapServers();
@@ -24,17 +23,7 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                    .setNumControllerNodes(1).build())
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("min.insync.replicas", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
+            cluster = TestBroker.start();
             TopicAdmin.ensure(cluster.bootstrapServers(),
                     ConfiguredSettings.topics(ConfigDefaults.forecaster().topics()), 2, (short) 1);
         } catch (Exception e) {

@@ -31,7 +31,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ import org.sigmavrate.streaming.ApicurioRegistryExtension.ApicurioRegistry;
  */
 @ExtendWith(ApicurioRegistryExtension.class)
 class RegistryIT {
-    private static KafkaClusterTestKit cluster;
+    private static TestBroker cluster;
 
     @BeforeAll
     static void startBroker() throws Exception {

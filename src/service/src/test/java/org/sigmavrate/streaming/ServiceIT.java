@@ -29,8 +29,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -52,7 +50,7 @@ import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
  * The expected outputs are those of the same topology in a TopologyTestDriver: the service is deterministic.
  */
 class ServiceIT {
-    private static KafkaClusterTestKit cluster;
+    private static TestBroker cluster;
     private static final long T0 = System.currentTimeMillis() / 1000 * 1000 - 3_600_000;
     private static final String JAR = "src/service/target/quarkus-app/quarkus-run.jar";
 
@@ -62,21 +60,10 @@ class ServiceIT {
     }
 
     /** A one-node KRaft broker for the packaged service; skips the test class outside mvn verify (no jar). */
-    static KafkaClusterTestKit startCluster() throws Exception {
+    static TestBroker startCluster() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of(JAR)),
                 "needs the packaged service: run through mvn verify");
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("min.insync.replicas", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        return cluster;
+        return TestBroker.start();
     }
 
     @AfterAll
