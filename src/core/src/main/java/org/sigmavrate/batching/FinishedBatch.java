@@ -5,18 +5,28 @@ import java.util.List;
 import org.sigmavrate.domain.forecast.WindowForecast;
 
 /**
- * One inference call that has finished.
+ * One inference call that has finished, or that the watchdog abandoned.
  *
  * @param windows   the call's windows, in the order given to the forecaster
- * @param forecasts the forecaster's answers, {@code forecasts.get(i)} for {@code windows.get(i)}; empty when the
- *                  call failed (or the forecaster publishes nothing)
- * @param nanos     how long the call took
- * @param failed    the forecaster threw: the windows are dropped, not retried (the same windows would fail again)
+ * @param answered  the windows answered, {@code forecasts.get(i)} for {@code answered.get(i)}: all of them unless
+ *                  some threw alone (or the forecaster publishes nothing)
+ * @param forecasts the forecaster's answers
+ * @param retrying  windows that failed with attempts left: they stay queued for a later call
+ * @param failed    windows that failed their last attempt: they have left the queue, to be reported
+ * @param nanos     how long the call took (until abandoned, for a timed-out call)
+ * @param timedOut  the watchdog abandoned the call: nothing was answered
  */
-public record FinishedBatch(List<PendingWindow> windows, List<WindowForecast> forecasts, long nanos, boolean failed) {
+public record FinishedBatch(List<PendingWindow> windows, List<PendingWindow> answered, List<WindowForecast> forecasts,
+        List<FailedWindow> retrying, List<FailedWindow> failed, long nanos, boolean timedOut) {
     public FinishedBatch {
         windows = List.copyOf(windows);
+        answered = List.copyOf(answered);
         forecasts = List.copyOf(forecasts);
+        retrying = List.copyOf(retrying);
+        failed = List.copyOf(failed);
+        if (answered.size() != forecasts.size()) {
+            throw new IllegalArgumentException("one forecast per answered window");
+        }
     }
 
     /** Model evaluations per window of the call (0 for a call that answered nothing). */

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class BatchedInferenceTest {
     private static final Duration MS = Duration.ofMillis(1);
+    /** three attempts, a 30 s watchdog, 64 windows per flight: out of the way of the tests that do not test them */
+    private static final BatchLimits LIMITS = new BatchLimits(3, 30_000, 64);
     private static List<PendingWindow> traffic;
 
     private final HandClock clock = new HandClock();
@@ -83,7 +85,7 @@ class BatchedInferenceTest {
     void aFirstCallOfFourMeasuresTheCostAndTheBudgetSizesTheNextCallsFromIt() {
         CostlyForecaster model = new CostlyForecaster(clock, MS.multipliedBy(10));
         BatchScheduler scheduler = new BatchScheduler(2048, 100);
-        BatchedInference inference = new BatchedInference(model, scheduler, null, clock);
+        BatchedInference inference = new BatchedInference(model, scheduler, null, clock, LIMITS);
         assertEquals(BatchScheduler.PROBE_WINDOWS, scheduler.cap(), "nothing measured yet: the probe");
         List<PendingWindow> windows = firstWindows(19, 1);
         assertEquals(19, windows.size());
@@ -99,7 +101,7 @@ class BatchedInferenceTest {
         assertEquals(List.of(4, 10, 5), sizes(batches));
         for (FinishedBatch b : batches) {
             assertEquals(10_000_000L * b.windows().size(), b.nanos(), "timed on the clock");
-            assertFalse(b.failed());
+            assertTrue(b.failed().isEmpty() && b.retrying().isEmpty());
             for (int i = 0; i < b.windows().size(); i++) {
                 assertSame(b.windows().get(i).window(), b.forecasts().get(i).request(), "forecast i answers window i");
             }
@@ -110,7 +112,7 @@ class BatchedInferenceTest {
     @Test
     void aSlowModelGetsWhatItsBudgetFitsAndNothingIsDeferredDuringTheFirstTwoCalls() {
         CostlyForecaster model = new CostlyForecaster(clock, MS.multipliedBy(40));
-        BatchedInference inference = new BatchedInference(model, new BatchScheduler(2048, 100), null, clock);
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(2048, 100), null, clock, LIMITS);
         MapQueue queue = queueOf(firstWindows(10, 1));
 
         List<Flushed> flushes = drain(inference, queue);
@@ -127,15 +129,15 @@ class BatchedInferenceTest {
         assertEquals(9, windows.size());
 
         MapQueue probing = queueOf(windows);
-        Flushed probe = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(2048, 100), null, clock)
-                .flush(probing);
+        Flushed probe = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(2048, 100), null, clock,
+                LIMITS).flush(probing);
         assertEquals(4, probe.finished().get(0).windows().size());
         assertEquals(0, probe.deferred());
         assertEquals(5, probing.size(), "the other five wait as they are, older windows of an aircraft included");
 
         MapQueue capped = queueOf(windows);
-        Flushed first = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(4, 0), null, clock)
-                .flush(capped);
+        Flushed first = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(4, 0), null, clock,
+                LIMITS).flush(capped);
         assertEquals(4, first.finished().get(0).windows().size());
         assertEquals(5, first.deferred(), "max-windows binds from the first call: a real overload");
         capped.all().forEach((icao24, left) -> assertEquals(1, left.size(), icao24 + " keeps only its newest window"));
@@ -153,7 +155,7 @@ class BatchedInferenceTest {
         assertEquals(16, windows.size());
         MapQueue queue = queueOf(windows);
         CostlyForecaster model = new CostlyForecaster(clock, MS);
-        BatchedInference inference = new BatchedInference(model, new BatchScheduler(5, 0), null, clock);
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(5, 0), null, clock, LIMITS);
 
         Flushed flushed = inference.flush(queue);
 
@@ -180,7 +182,7 @@ class BatchedInferenceTest {
     void maxWindowsCapsACallThatTheBudgetWouldLetGrow() {
         CostlyForecaster model = new CostlyForecaster(clock, MS);
         BatchScheduler scheduler = new BatchScheduler(8, 1000);
-        BatchedInference inference = new BatchedInference(model, scheduler, null, clock);
+        BatchedInference inference = new BatchedInference(model, scheduler, null, clock, LIMITS);
         List<Flushed> flushes = drain(inference, queueOf(firstWindows(19, 1)));
         assertEquals(List.of(4, 8, 7), model.calls);
         assertEquals(8, scheduler.cap(), "1000 ms fit 1000 windows of 1 ms; max-windows allows 8");
@@ -188,32 +190,10 @@ class BatchedInferenceTest {
     }
 
     @Test
-    void aFailedCallDropsItsWindowsAndTheNextCallGoesOn() {
-        CostlyForecaster model = new CostlyForecaster(clock, MS);
-        model.failsOnCall(1);
-        BatchedInference inference = new BatchedInference(model, new BatchScheduler(5, 0), null, clock);
-        MapQueue queue = queueOf(firstWindows(12, 1));
-
-        List<FinishedBatch> batches = finished(drain(inference, queue));
-
-        assertEquals(List.of(5, 5, 2), model.calls);
-        assertEquals(List.of(false, true, false), batches.stream().map(FinishedBatch::failed).toList());
-        FinishedBatch failed = batches.get(1);
-        assertTrue(failed.forecasts().isEmpty());
-        assertEquals(0, queue.size(), "the failed call's windows are not retried");
-        List<PendingWindow> answered = new ArrayList<>();
-        for (FinishedBatch b : batches) {
-            answered.addAll(b.windows().subList(0, b.forecasts().size()));
-        }
-        assertEquals(7, answered.size());
-        assertTrue(answered.stream().noneMatch(w -> failed.windows().stream().anyMatch(w::sameWindowAs)));
-    }
-
-    @Test
     void oneSlowCallDoesNotShrinkTheNextCallsButASlowerModelDoes() {
         CostlyForecaster model = new CostlyForecaster(clock, MS.multipliedBy(10));
         BatchScheduler scheduler = new BatchScheduler(2048, 100);
-        BatchedInference inference = new BatchedInference(model, scheduler, null, clock);
+        BatchedInference inference = new BatchedInference(model, scheduler, null, clock, LIMITS);
         MapQueue queue = new MapQueue();
         List<Integer> caps = new ArrayList<>();
         for (int call = 0; call < 5; call++) {
@@ -249,7 +229,7 @@ class BatchedInferenceTest {
     void offTheCallersThreadOneCallRunsAtATimeAndWindowsQueuedMeanwhileGoInTheNext() {
         CostlyForecaster model = new CostlyForecaster(clock, MS);
         ManualExecutor executor = new ManualExecutor();
-        BatchedInference inference = new BatchedInference(model, new BatchScheduler(2048, 0), executor, clock);
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(2048, 0), executor, clock, LIMITS);
         List<PendingWindow> firstTwo = firstWindows(6, 2);
         List<PendingWindow> first = new ArrayList<>();
         List<PendingWindow> later = new ArrayList<>();
@@ -285,16 +265,143 @@ class BatchedInferenceTest {
         ManualExecutor executor = new ManualExecutor();
         MapQueue queue = queueOf(firstWindows(5, 1));
         BatchedInference first = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(2048, 0),
-                executor, clock);
+                executor, clock, LIMITS);
         first.flush(queue);
         first.abandon(); // the task moves to another instance before the model has finished
         assertEquals(5, queue.size());
 
         CostlyForecaster next = new CostlyForecaster(clock, MS);
-        List<FinishedBatch> batches = new BatchedInference(next, new BatchScheduler(2048, 0), null, clock).flush(queue)
-                .finished();
+        List<FinishedBatch> batches = new BatchedInference(next, new BatchScheduler(2048, 0), null, clock, LIMITS)
+                .flush(queue).finished();
         assertEquals(List.of(5), next.calls);
         assertEquals(5, batches.get(0).forecasts().size());
         assertEquals(0, queue.size());
+    }
+
+    private static List<String> aircraft(List<PendingWindow> windows) {
+        return windows.stream().map(PendingWindow::icao24).toList();
+    }
+
+    @Test
+    void aWindowTheModelRefusesIsIsolatedByBisectionSoItsNeighboursAreAnsweredAndItAloneIsRetriedThenFailed() {
+        CostlyForecaster model = new CostlyForecaster(clock, MS);
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(2048, 0), null, clock,
+                new BatchLimits(3, 0, 64));
+        MapQueue queue = queueOf(firstWindows(6, 1));
+        List<PendingWindow> inOrder = new ArrayList<>();
+        queue.all().values().forEach(inOrder::addAll);
+        PendingWindow poison = inOrder.get(2);
+        model.refuses(poison.icao24());
+
+        FinishedBatch first = inference.flush(queue).finished().get(0);
+
+        // 6 throws; its halves: [0,1,2] throws -> [0] answers, [1,2] throws -> [1] answers, [2] throws alone; [3,4,5]
+        assertEquals(List.of(6, 3, 1, 2, 1, 1, 3), model.calls);
+        List<PendingWindow> others = new ArrayList<>(inOrder);
+        others.remove(poison);
+        assertEquals(aircraft(others), aircraft(first.answered()), "every neighbour is answered in the same call");
+        for (int i = 0; i < first.answered().size(); i++) {
+            assertSame(first.answered().get(i).window(), first.forecasts().get(i).request());
+        }
+        assertEquals(1, first.retrying().size());
+        FailedWindow retry = first.retrying().get(0);
+        assertSame(poison, retry.window());
+        assertEquals(FailedWindow.INFERENCE_FAILED, retry.reason());
+        assertEquals(1, retry.attempts());
+        assertTrue(retry.detail().contains("refused the window of " + poison.icao24()), retry.detail());
+        assertTrue(first.failed().isEmpty());
+        assertEquals(List.of(poison.icao24()), List.copyOf(queue.all().keySet()), "only the refused window waits");
+
+        FinishedBatch second = inference.flush(queue).finished().get(0);
+        assertEquals(2, second.retrying().get(0).attempts());
+        FinishedBatch third = inference.flush(queue).finished().get(0);
+        assertTrue(third.retrying().isEmpty());
+        assertEquals(1, third.failed().size());
+        assertSame(poison, third.failed().get(0).window());
+        assertEquals(3, third.failed().get(0).attempts(), "max-attempts calls, then failed for good");
+        assertEquals(0, queue.size());
+        assertEquals(List.of(6, 3, 1, 2, 1, 1, 3, 1, 1), model.calls);
+        assertTrue(inference.flush(queue).finished().isEmpty(), "nothing left to try");
+    }
+
+    @Test
+    void aCallThatFailsOnceIsRetriedAndAnswered() {
+        CostlyForecaster model = new CostlyForecaster(clock, MS);
+        model.failsOnCall(0);
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(2048, 0), null, clock, LIMITS);
+        MapQueue queue = queueOf(firstWindows(1, 1));
+
+        FinishedBatch failed = inference.flush(queue).finished().get(0);
+        assertEquals(1, failed.retrying().size());
+        assertTrue(failed.answered().isEmpty());
+        assertEquals(1, queue.size(), "kept for the retry");
+        FinishedBatch retried = inference.flush(queue).finished().get(0);
+        assertEquals(1, retried.forecasts().size());
+        assertTrue(retried.retrying().isEmpty() && retried.failed().isEmpty());
+        assertEquals(0, queue.size());
+        assertEquals(List.of(1, 1), model.calls);
+    }
+
+    @Test
+    void theWatchdogAbandonsACallPastItsTimeoutAndItsWindowsAreRetriedThenFailed() {
+        CostlyForecaster model = new CostlyForecaster(clock, MS);
+        ManualExecutor hung = new ManualExecutor(); // never runs what it is given: the model does not answer
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(2048, 0), hung, clock,
+                new BatchLimits(2, 1000, 64));
+        MapQueue queue = queueOf(firstWindows(3, 1));
+
+        assertTrue(inference.flush(queue).finished().isEmpty());
+        clock.advance(MS.multipliedBy(999));
+        assertTrue(inference.flush(queue).finished().isEmpty(), "within its timeout the call is waited for");
+        assertEquals(1, hung.tasks.size());
+        clock.advance(MS);
+        FinishedBatch timedOut = inference.flush(queue).finished().get(0);
+        assertTrue(timedOut.timedOut());
+        assertTrue(timedOut.answered().isEmpty());
+        assertEquals(3, timedOut.retrying().size());
+        for (FailedWindow w : timedOut.retrying()) {
+            assertEquals(FailedWindow.TIMEOUT, w.reason());
+            assertEquals(1, w.attempts());
+        }
+        assertEquals(1_000_000_000L, timedOut.nanos());
+        assertTrue(((java.util.concurrent.Future<?>) hung.tasks.peek()).isCancelled(), "the hung call is cancelled");
+        assertEquals(2, hung.tasks.size(), "and its windows are tried again at once");
+        assertEquals(3, queue.size());
+
+        clock.advance(MS.multipliedBy(1000));
+        FinishedBatch last = inference.flush(queue).finished().get(0);
+        assertEquals(3, last.failed().size());
+        assertTrue(last.failed().stream().allMatch(w -> w.attempts() == 2 && w.reason().equals(FailedWindow.TIMEOUT)));
+        assertTrue(last.failed().get(0).detail().contains("timeout 1000 ms"), last.failed().get(0).detail());
+        assertEquals(0, queue.size());
+        assertEquals(2, hung.tasks.size(), "nothing left to start");
+
+        hung.runAll(); // the abandoned calls come back late: cancelled, they do not even run
+        assertTrue(model.calls.isEmpty());
+        assertTrue(inference.flush(queue).finished().isEmpty());
+    }
+
+    @Test
+    void aFlightKeepsItsNewestWindowsUpToTheCapAndAWindowSupersededDuringItsCallIsNotReported() {
+        List<PendingWindow> three = firstWindows(1, 3);
+        ManualExecutor hung = new ManualExecutor();
+        BatchedInference inference = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(2048, 0),
+                hung, clock, new BatchLimits(1, 1000, 2));
+        MapQueue queue = new MapQueue();
+
+        assertEquals(0, inference.enqueue(queue, three.get(0)));
+        inference.flush(queue); // the oldest window's call hangs
+        assertEquals(0, inference.enqueue(queue, three.get(1)));
+        assertEquals(1, inference.enqueue(queue, three.get(2)), "over the cap of 2: the oldest is superseded");
+        assertEquals(three.subList(1, 3), queue.of(three.get(0).icao24()));
+
+        clock.advance(MS.multipliedBy(1000));
+        Flushed flushed = inference.flush(queue);
+        FinishedBatch timedOut = flushed.finished().get(0);
+        assertTrue(timedOut.timedOut());
+        assertTrue(timedOut.failed().isEmpty() && timedOut.retrying().isEmpty(),
+                "superseded (and counted) while its call hung: nothing to retry or report");
+        assertEquals(2, hung.tasks.size(), "the newer windows' call has started");
+        assertEquals(2, queue.size());
     }
 }
