@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.sigmavrate.avro.v1.DensityBands;
 import org.sigmavrate.batching.BatchScheduler;
 import org.sigmavrate.batching.BatchedInference;
+import org.sigmavrate.batching.FailedWindow;
 import org.sigmavrate.batching.FinishedBatch;
 import org.sigmavrate.batching.Flushed;
 import org.sigmavrate.batching.NanoClock;
@@ -31,14 +32,15 @@ import org.sigmavrate.tracking.FlightTrack;
  * state lives in changelogged stores, windows in flight included: nothing is lost or repeated across a crash with
  * exactly-once.
  */
-public final class FlightProcessor implements Processor<String, Report, String, ForecastOutput> {
+public final class FlightProcessor implements Processor<String, Report, String, FlightOutput> {
     private final StreamingSettings settings;
     private final WindowAssembler assembler;
     private final String specSha256;
+    private final String modelId;
     private final StreamingMetrics metrics;
     private final BatchedInference inference;
     private final RejectionLedger ledger = new RejectionLedger();
-    private ProcessorContext<String, ForecastOutput> context;
+    private ProcessorContext<String, FlightOutput> context;
     private KeyValueStore<String, byte[]> flights;
     private PendingStore pending;
     private KeyValueStore<String, DensityBands> latest;
@@ -50,13 +52,15 @@ public final class FlightProcessor implements Processor<String, Report, String, 
         this.assembler = assembler;
         this.specSha256 = specSha256;
         this.metrics = metrics;
+        this.modelId = forecaster.modelId();
+        // the watchdog reads the stream thread's wall clock, the one the punctuator runs on
         this.inference = new BatchedInference(forecaster,
                 new BatchScheduler(settings.maxBatchWindows(), settings.batchBudgetMillis()), executor,
-                NanoClock.system());
+                NanoClock.system(), () -> context.currentSystemTimeMs() * 1_000_000L, settings.limits());
     }
 
     @Override
-    public void init(ProcessorContext<String, ForecastOutput> context) {
+    public void init(ProcessorContext<String, FlightOutput> context) {
         this.context = context;
         this.flights = context.getStateStore(ForecastTopology.FLIGHTS_STORE);
         this.pending = new PendingStore(context.getStateStore(ForecastTopology.PENDING_STORE));
@@ -83,7 +87,8 @@ public final class FlightProcessor implements Processor<String, Report, String, 
                 ObservedWindow window = assembler.window(track, ledger);
                 double change = track.markTriggered();
                 if (window != null) {
-                    pending.add(new PendingWindow(window, change, context.currentSystemTimeMs()));
+                    metrics.pendingSuperseded(
+                            inference.enqueue(pending, new PendingWindow(window, change, context.currentSystemTimeMs())));
                 }
             }
             case ACCEPTED -> {
@@ -97,12 +102,14 @@ public final class FlightProcessor implements Processor<String, Report, String, 
         flushed.finished().forEach(this::publish);
     }
 
-    /** Sends a finished call's outputs (their windows have left the pending store in the same transaction). */
+    /**
+     * Sends a finished call's outputs and its windows that failed for good (all these windows have left the pending
+     * store in the same transaction); counts the windows kept for a retry.
+     */
     private void publish(FinishedBatch batch) {
-        if (batch.failed()) {
-            metrics.deadLettered("inference-failed");
+        if (!batch.timedOut()) {
+            metrics.batch(batch.windows().size(), batch.nanos(), batch.forwardCallsPerWindow());
         }
-        metrics.batch(batch.windows().size(), batch.nanos(), batch.forwardCallsPerWindow());
         long now = context.currentSystemTimeMs();
         List<WindowForecast> forecasts = batch.forecasts();
         for (int i = 0; i < forecasts.size(); i++) {
@@ -110,10 +117,20 @@ public final class FlightProcessor implements Processor<String, Report, String, 
             ForecastOutput output = ForecastOutput.of(f, specSha256);
             context.forward(new Record<>(f.request().icao24(), output, f.request().lastReportTime()));
             latest.put(f.request().icao24(), output.bands());
-            metrics.triggerToOutput(now - batch.windows().get(i).queuedAtMs());
+            metrics.triggerToOutput(now - batch.answered().get(i).queuedAtMs());
         }
         metrics.recordsOut(settings.topics().trajectories(), forecasts.size());
         metrics.recordsOut(settings.topics().bands(), forecasts.size());
+        batch.retrying().forEach(r -> metrics.forecastRetried(r.reason()));
+        for (FailedWindow failed : batch.failed()) {
+            // timestamped with the wall clock: the event time may be older than the topic's retention allows
+            ForecastFailure failure = ForecastFailure.of(failed, modelId, now);
+            Record<String, FlightOutput> record = new Record<>(failure.icao24(), failure, now);
+            failure.addHeaders(record.headers());
+            context.forward(record);
+            metrics.forecastFailed(failed.reason());
+        }
+        metrics.recordsOut(settings.topics().forecastFailures(), batch.failed().size());
     }
 
     @Override

@@ -29,6 +29,7 @@ import org.sigmavrate.streaming.DecodedReport.Route;
  *                                                -> keyed by ICAO24 ---------------------------------+-> flights
  *   (state, trigger, batched inference on a wall-clock punctuator) -> trajectory -> trajectories topic
  *                                                                  -> bands      -> bands topic
+ *                                                                  -> failed for good -> forecast-failures topic (JSON)
  * </pre>
  * Store names and serdes are declared here once; the REST endpoint queries {@link #LATEST_STORE} as a typed store.
  */
@@ -91,9 +92,17 @@ public final class ForecastTopology {
         KStream<String, Report> keyed = routes.get("decoded-keyed")
                 .mapValues(DecodedReport::report, Named.as("keyed-report"));
 
-        KStream<String, ForecastOutput> forecasts = keyed.merge(rekeyed, Named.as("all-reports"))
+        Map<String, KStream<String, FlightOutput>> outputs = keyed.merge(rekeyed, Named.as("all-reports"))
                 .process(() -> new FlightProcessor(settings, assembler, forecaster, spec.sha256(), metrics, inference),
-                        Named.as("flights"), FLIGHTS_STORE, PENDING_STORE, LATEST_STORE);
+                        Named.as("flights"), FLIGHTS_STORE, PENDING_STORE, LATEST_STORE)
+                .split(Named.as("output-"))
+                .branch((key, out) -> out instanceof ForecastFailure, Branched.as("failure"))
+                .defaultBranch(Branched.as("forecast"));
+        outputs.get("output-failure").mapValues(out -> ((ForecastFailure) out).toJson(), Named.as("as-failure-json"))
+                .to(topics.forecastFailures(),
+                        Produced.with(Serdes.String(), Serdes.String()).withName("forecast-failures"));
+        KStream<String, ForecastOutput> forecasts = outputs.get("output-forecast")
+                .mapValues(out -> (ForecastOutput) out, Named.as("as-forecast"));
         forecasts.mapValues(ForecastOutput::trajectory, Named.as("as-trajectory"))
                 .to(topics.trajectories(), Produced.with(Serdes.String(), trajectories).withName("trajectories"));
         forecasts.mapValues(ForecastOutput::bands, Named.as("as-bands"))

@@ -16,6 +16,7 @@ public final class StreamingMetrics {
     private final Counter recordsIn;
     private final Counter lateDropped;
     private final Counter stretched;
+    private final Counter pendingSuperseded;
     private final Timer inference;
     private final Timer triggerToOutput;
     private final DistributionSummary batchWindows;
@@ -30,6 +31,9 @@ public final class StreamingMetrics {
                 .description("reports older than the grace (or than their flight), counted and dropped").register(registry);
         stretched = Counter.builder("sigmavrate.cadence.stretched")
                 .description("windows deferred because the batch was over capacity (least-changed flights wait)")
+                .register(registry);
+        pendingSuperseded = Counter.builder("sigmavrate.pending.superseded")
+                .description("a flight's oldest pending windows dropped for its newer ones, over the per-flight cap")
                 .register(registry);
         inference = Timer.builder("sigmavrate.inference").description("one batched forecaster call")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -72,6 +76,27 @@ public final class StreamingMetrics {
     public void recordsOut(String topic, int n) {
         byTag.computeIfAbsent("out\u0000" + topic, k -> Counter.builder("sigmavrate.records.out")
                 .description("records produced").tag("topic", topic).register(registry)).increment(n);
+    }
+
+    /** A window whose call failed, kept for another attempt. */
+    public void forecastRetried(String reason) {
+        byTag.computeIfAbsent("retry\u0000" + reason, k -> Counter.builder("sigmavrate.forecast.retries")
+                .description("windows whose inference call failed or timed out, kept for another attempt")
+                .tag("reason", reason).register(registry)).increment();
+    }
+
+    /** A window that failed its last attempt, sent to the forecast-failures topic. */
+    public void forecastFailed(String reason) {
+        byTag.computeIfAbsent("fail\u0000" + reason, k -> Counter.builder("sigmavrate.forecast.failures")
+                .description("windows whose inference failed its last attempt, sent to the forecast-failures topic")
+                .tag("reason", reason).register(registry)).increment();
+    }
+
+    /** Oldest pending windows of a flight dropped for its newer ones (the per-flight cap). */
+    public void pendingSuperseded(int n) {
+        if (n > 0) {
+            pendingSuperseded.increment(n);
+        }
     }
 
     public void lateDropped() {

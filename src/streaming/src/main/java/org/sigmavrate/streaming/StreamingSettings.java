@@ -1,5 +1,6 @@
 package org.sigmavrate.streaming;
 
+import org.sigmavrate.batching.BatchLimits;
 import org.sigmavrate.tracking.TrackRules;
 
 /**
@@ -15,31 +16,37 @@ import org.sigmavrate.tracking.TrackRules;
  *                         cost per window and takes at most {@code budget / cost} windows per call, so a slow model
  *                         (the σ-GPT on CPU) stretches the cadence (the least-changed flights wait) instead of
  *                         running calls of minutes whose outputs would all come late
+ * @param limits           retries, watchdog timeout and the per-flight cap of pending windows
  */
 public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
-        int maxBatchWindows, long batchBudgetMillis) {
+        int maxBatchWindows, long batchBudgetMillis, BatchLimits limits) {
 
-    /** Topic names, declared once. */
-    public record Topics(String input, String trajectories, String bands, String deadLetter) {
-    }
-
-    /** Without a time budget (the batch is bounded by {@code maxBatchWindows} alone). */
-    public StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
-            int maxBatchWindows) {
-        this(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, 0);
+    /**
+     * Topic names, declared once.
+     *
+     * @param forecastFailures windows whose inference failed for good (see {@link ForecastFailure})
+     */
+    public record Topics(String input, String trajectories, String bands, String deadLetter, String forecastFailures) {
     }
 
     public StreamingSettings {
         if (maxBatchWindows < 1 || batchEveryMillis < 1 || batchBudgetMillis < 0) {
             throw new IllegalArgumentException("batch: every-ms >= 1, max-windows >= 1, budget-ms >= 0");
         }
+        java.util.Objects.requireNonNull(limits, "limits");
     }
 
     public StreamingSettings withBatch(int maxWindows, long budgetMillis) {
-        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxWindows, budgetMillis);
+        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxWindows, budgetMillis, limits);
     }
 
     public StreamingSettings withTopics(Topics t) {
-        return new StreamingSettings(t, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis);
+        return new StreamingSettings(t, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis,
+                limits);
+    }
+
+    public StreamingSettings withLimits(BatchLimits l) {
+        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis,
+                l);
     }
 }

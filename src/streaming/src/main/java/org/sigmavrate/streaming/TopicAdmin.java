@@ -24,9 +24,11 @@ public final class TopicAdmin {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String t : List.of(topics.input(), topics.trajectories(), topics.bands(), topics.deadLetter())) {
+            List<String> fewRecords = List.of(topics.deadLetter(), topics.forecastFailures());
+            for (String t : List.of(topics.input(), topics.trajectories(), topics.bands(), topics.deadLetter(),
+                    topics.forecastFailures())) {
                 if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, t.equals(topics.deadLetter()) ? 1 : partitions, replication));
+                    missing.add(new NewTopic(t, fewRecords.contains(t) ? 1 : partitions, replication));
                 }
             }
             if (!missing.isEmpty()) {

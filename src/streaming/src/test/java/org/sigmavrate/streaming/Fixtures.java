@@ -5,6 +5,7 @@ import java.time.Instant;
 import org.apache.kafka.common.serialization.Serde;
 import org.sigmavrate.avro.v1.SurveillanceReport;
 import org.sigmavrate.avro.v1.VerticalRateSource;
+import org.sigmavrate.batching.BatchLimits;
 import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.tracking.TrackRules;
@@ -19,12 +20,15 @@ final class Fixtures {
     /**
      * The settings these tests are written for (the service's configured defaults are src/config's ForecasterConfig,
      * out of this module's reach): 120 s horizon, 10 s cadence, 60 s grace, 10 min max gap, 2 reports, reports up to
-     * 10 min ahead, batches every 200 ms of at most 2048 windows and no time budget (tests drive the wall clock).
+     * 10 min ahead, batches every 200 ms of at most 2048 windows and no time budget (tests drive the wall clock),
+     * 3 attempts per window, a 30 s watchdog and at most 1024 pending windows per flight (runs that batch everything
+     * at the end keep every window).
      */
     static StreamingSettings settings(Spec spec) {
         return new StreamingSettings(new StreamingSettings.Topics("surveillance-reports", "infilled-trajectories",
-                "density-bands", "surveillance-reports-dlq"),
-                new TrackRules(spec.grid(), 120_000, 10_000, 60_000, 10 * 60_000, 2), 10 * 60_000, 200, 2048);
+                "density-bands", "surveillance-reports-dlq", "forecast-failures"),
+                new TrackRules(spec.grid(), 120_000, 10_000, 60_000, 10 * 60_000, 2), 10 * 60_000, 200, 2048, 0,
+                new BatchLimits(3, 30_000, 1024));
     }
 
     /** A climbing aircraft: altitude 3000 ft + 1500 ft/min. */

@@ -298,8 +298,7 @@ class ForecastTopologyTest {
 
     @Test
     void overCapacityTheLeastChangedFlightsWaitAndAreCounted() {
-        StreamingSettings small = new StreamingSettings(TOPICS, SETTINGS.rules(), SETTINGS.maxFutureMillis(),
-                SETTINGS.batchEveryMillis(), 2);
+        StreamingSettings small = SETTINGS.withBatch(2, 0);
         Harness h = new Harness(small);
         for (int a = 0; a < 4; a++) {
             String icao = String.format("%06x", 0xb00000 + a);
