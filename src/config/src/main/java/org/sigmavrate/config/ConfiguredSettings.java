@@ -1,5 +1,6 @@
 package org.sigmavrate.config;
 
+import org.sigmavrate.batching.BatchLimits;
 import org.sigmavrate.domain.grid.GridDefinition;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.model.AltitudeConsistency;
@@ -25,14 +26,16 @@ public final class ConfiguredSettings {
         try {
             return new StreamingSettings(topics(config.topics()), trackRules(config, spec.grid()),
                     Math.round(config.input().maxFutureSeconds() * 1000), batch.everyMs(), batch.maxWindows(),
-                    batch.budgetMs());
+                    batch.budgetMs(), new BatchLimits(batch.maxAttempts(), batch.timeoutMs(),
+                            batch.maxPendingPerFlight()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("forecaster.batch.*: " + e.getMessage(), e);
         }
     }
 
     public static StreamingSettings.Topics topics(ForecasterConfig.Topics topics) {
-        return new StreamingSettings.Topics(topics.input(), topics.trajectories(), topics.bands(), topics.deadLetter());
+        return new StreamingSettings.Topics(topics.input(), topics.trajectories(), topics.bands(), topics.deadLetter(),
+                topics.forecastFailures());
     }
 
     /** How one aircraft's reports become windows: horizon, cadence, grace, max gap and min reports. */

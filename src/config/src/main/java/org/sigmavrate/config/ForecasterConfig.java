@@ -191,6 +191,10 @@ public interface ForecasterConfig {
         /** reports that cannot be used, with the reason in a header */
         @WithDefault("surveillance-reports-dlq")
         String deadLetter();
+
+        /** windows whose inference failed its last attempt (JSON, keyed by ICAO24, the reason in a header) */
+        @WithDefault("forecast-failures")
+        String forecastFailures();
     }
 
     /** {@code forecaster.window.*} */
@@ -255,6 +259,30 @@ public interface ForecasterConfig {
          */
         @WithDefault("500")
         long budgetMs();
+
+        /**
+         * Failed inference calls a window may be in (a throwing call is first bisected, so only a window that fails
+         * alone is charged; a timed-out call charges all its windows) before it goes to the forecast-failures topic
+         * (sigmavrate_forecast_failures_total); each retry is counted in sigmavrate_forecast_retries_total.
+         */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /**
+         * A call that has not answered after this long is abandoned by the watchdog (its worker replaced: it may be
+         * stuck in native code) and its windows retried or failed; 0: no watchdog. Far above the budget: the cold
+         * first calls of the σ-GPT on a busy CPU take seconds.
+         */
+        @WithDefault("30000")
+        long timeoutMs();
+
+        /**
+         * Most windows one flight may have waiting; beyond it its oldest are superseded
+         * (sigmavrate_pending_superseded_total), so a stuck model cannot grow a flight's pending-windows record
+         * (about 1.2 kB per window: 128 windows stay far below a 1 MB message).
+         */
+        @WithDefault("128")
+        int maxPendingPerFlight();
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.sigmavrate.batching.BatchLimits;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.AltitudeConsistentRates;
@@ -27,7 +28,8 @@ class ForecasterConfigTest {
         ForecasterConfig c = ConfigDefaults.forecaster();
         StreamingSettings s = ConfiguredSettings.streaming(c, SPEC);
         assertEquals(new StreamingSettings.Topics("surveillance-reports", "infilled-trajectories", "density-bands",
-                "surveillance-reports-dlq"), s.topics());
+                "surveillance-reports-dlq", "forecast-failures"), s.topics());
+        assertEquals(new BatchLimits(3, 30_000, 128), s.limits());
         assertEquals(120_000, s.rules().horizonMillis());
         assertEquals(10_000, s.rules().cadenceMillis());
         assertEquals(60_000, s.rules().graceMillis());
@@ -81,6 +83,10 @@ class ForecasterConfigTest {
         IllegalArgumentException horizon = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
                 .streaming(ConfigDefaults.forecaster(Map.of("forecaster.window.horizon-seconds", "100000")), SPEC));
         assertTrue(horizon.getMessage().contains("forecaster.window"), horizon.getMessage());
+        IllegalArgumentException attempts = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
+                .streaming(ConfigDefaults.forecaster(Map.of("forecaster.batch.max-attempts", "0")), SPEC));
+        assertTrue(attempts.getMessage().startsWith("forecaster.batch.*") && attempts.getMessage().contains("max-attempts"),
+                attempts.getMessage());
         assertThrows(ConfigValidationException.class,
                 () -> ConfigDefaults.forecaster(Map.of("forecaster.model", "sigma-gtp")), "an unknown model");
     }
