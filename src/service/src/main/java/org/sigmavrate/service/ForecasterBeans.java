@@ -3,9 +3,7 @@ package org.sigmavrate.service;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -15,6 +13,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
+import org.sigmavrate.batching.InferencePool;
 import org.sigmavrate.config.ConfiguredSettings;
 import org.sigmavrate.config.ForecasterConfig;
 import org.sigmavrate.config.ForecasterFactory;
@@ -121,18 +120,18 @@ public class ForecasterBeans {
 
     /**
      * The threads that run the forecaster, off the stream threads (daemons: a batch in flight at shutdown is dropped;
-     * its windows stay in the pending store).
+     * its windows stay in the pending store). An {@link InferencePool}: a call the watchdog abandons
+     * ({@code forecaster.batch.timeout-ms}) gets its worker replaced while it stays stuck, so one hung call cannot
+     * block every later one; {@code sigmavrate_inference_stuck_threads} shows how many are stuck.
      */
     @Produces
     @Singleton
     @Identifier("inference")
-    ExecutorService inference(ForecasterConfig config) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(config.inferenceThreads(), r -> {
-            Thread t = new Thread(r, "inference-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+    ExecutorService inference(ForecasterConfig config, MeterRegistry registry) {
+        InferencePool pool = new InferencePool(config.inferenceThreads(), "inference");
+        Gauge.builder("sigmavrate.inference.stuck.threads", pool, InferencePool::stuckWorkers)
+                .description("inference threads stuck in a call the watchdog abandoned").register(registry);
+        return pool;
     }
 
     void stop(@Disposes @Identifier("inference") ExecutorService inference) throws InterruptedException {
@@ -152,8 +151,9 @@ public class ForecasterBeans {
     Topology topology(StreamingSettings settings, Spec spec, WindowForecaster forecaster, AvroFormat format,
             StreamingMetrics metrics, @Identifier("inference") ExecutorService inference) {
         StreamingSettings.Topics t = settings.topics();
-        LOG.infof("topology: %s in, %s and %s out, dead letters to %s; forecaster %s (spec %s)", t.input(),
-                t.trajectories(), t.bands(), t.deadLetter(), forecaster.modelId(), forecaster.specSha256());
+        LOG.infof("topology: %s in, %s and %s out, dead letters to %s, failed forecasts to %s; forecaster %s (spec %s)",
+                t.input(), t.trajectories(), t.bands(), t.deadLetter(), t.forecastFailures(), forecaster.modelId(),
+                forecaster.specSha256());
         return ForecastTopology.build(settings, spec, forecaster, format, metrics, inference);
     }
 

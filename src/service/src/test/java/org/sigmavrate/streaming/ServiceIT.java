@@ -74,7 +74,8 @@ class ServiceIT {
     }
 
     static StreamingSettings.Topics topics(String prefix) {
-        return new StreamingSettings.Topics(prefix + "-reports", prefix + "-trajectories", prefix + "-bands", prefix + "-dlq");
+        return new StreamingSettings.Topics(prefix + "-reports", prefix + "-trajectories", prefix + "-bands", prefix + "-dlq",
+                prefix + "-forecast-failures");
     }
 
     static List<SurveillanceReport> input(int aircraft, int seconds) {
@@ -97,8 +98,7 @@ class ServiceIT {
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("expected").toString());
         // the service's settings, in one batch at the end (no time budget)
         StreamingSettings configured = ConfiguredSettings.streaming(ConfigDefaults.forecaster(), SpecLoader.bundled());
-        StreamingSettings settings = new StreamingSettings(topics, configured.rules(), configured.maxFutureMillis(),
-                configured.batchEveryMillis(), configured.maxBatchWindows());
+        StreamingSettings settings = configured.withTopics(topics).withBatch(configured.maxBatchWindows(), 0);
         try (TopologyTestDriver driver = new TopologyTestDriver(ForecastTopology.build(settings, SpecLoader.bundled(),
                 new AltitudeDifferenceForecaster(), AvroFormat.singleObject(), StreamingMetrics.noop()), props)) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic(topics.input(), new ByteArraySerializer(),
@@ -176,7 +176,8 @@ class ServiceIT {
                 "-Dkafka-streams.application.server=localhost:" + port, "-Dkafka-streams.consumer.session.timeout.ms=10000",
                 "-Dkafka.bootstrap.servers=" + bootstrap, "-Dquarkus.http.port=" + port,
                 "-Dforecaster.topics.input=" + topics.input(), "-Dforecaster.topics.trajectories=" + topics.trajectories(),
-                "-Dforecaster.topics.bands=" + topics.bands(), "-Dforecaster.topics.dead-letter=" + topics.deadLetter()));
+                "-Dforecaster.topics.bands=" + topics.bands(), "-Dforecaster.topics.dead-letter=" + topics.deadLetter(),
+                "-Dforecaster.topics.forecast-failures=" + topics.forecastFailures()));
         command.addAll(settings);
         command.addAll(List.of("-jar", JAR));
         Process p = new ProcessBuilder(command)

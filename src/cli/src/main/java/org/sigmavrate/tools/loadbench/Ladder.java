@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.sigmavrate.batching.InferencePool;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
@@ -54,8 +54,10 @@ final class Ladder {
 
     /** Runs the ladder; the service's streams and inference threads are stopped when it returns. */
     Outcome run(String bootstrap, MultiplexedFlights flights) throws Exception {
-        StreamingSettings.Topics topics = new StreamingSettings.Topics("lb-in", "lb-traj", "lb-bands", "lb-dlq");
-        BenchKafka.createTopics(bootstrap, 2, topics.input(), topics.trajectories(), topics.bands(), topics.deadLetter());
+        StreamingSettings.Topics topics = new StreamingSettings.Topics("lb-in", "lb-traj", "lb-bands", "lb-dlq",
+                "lb-forecast-failures");
+        BenchKafka.createTopics(bootstrap, 2, topics.input(), topics.trajectories(), topics.bands(), topics.deadLetter(),
+                topics.forecastFailures());
         StreamingSettings s = settings.withTopics(topics);
         StreamingMetrics metrics = new StreamingMetrics(new SimpleMeterRegistry());
         RecordingForecaster recording = new RecordingForecaster(forecaster, 200);
@@ -72,11 +74,8 @@ final class Ladder {
                 + "triggered it, stamped by the generator when it sent it; new aircraft join over %d s at the start of "
                 + "a step; figures from the second half of each step, lag max over the whole step; steps/win: mean "
                 + "window length (64 once an aircraft has been seen for 520 s)", LoadGenerator.RAMP_MS / 1000);
-        ExecutorService inference = Executors.newFixedThreadPool(inferenceThreads, r -> {
-            Thread t = new Thread(r, "lb-inference");
-            t.setDaemon(true);
-            return t;
-        });
+        // the service's inference threads, whose stuck worker the watchdog can replace
+        ExecutorService inference = new InferencePool(inferenceThreads, "lb-inference");
         KafkaStreams streams = new KafkaStreams(ForecastTopology.build(s, spec, recording, AvroFormat.singleObject(),
                 metrics, inference), props);
         streams.start();

@@ -61,7 +61,8 @@ final class StreamsCeiling {
 
     void measure(String bootstrap, MultiplexedFlights flights) throws Exception {
         String topic = "lb-ceiling-in";
-        BenchKafka.createTopics(bootstrap, 2, topic, "lb-none-traj", "lb-none-bands", "lb-none-dlq");
+        BenchKafka.createTopics(bootstrap, 2, topic, "lb-none-traj", "lb-none-bands", "lb-none-dlq",
+                "lb-none-forecast-failures");
         long total = (long) aircraft * seconds;
         long base = System.currentTimeMillis() - seconds * 1000L - 60_000;
         long p0 = System.nanoTime();
@@ -90,7 +91,7 @@ final class StreamsCeiling {
                 best.merge("ring " + g, ring, Math::max);
                 StreamingMetrics metrics = new StreamingMetrics(new SimpleMeterRegistry());
                 StreamingSettings s = settings.withTopics(new StreamingSettings.Topics(topic, "lb-none-traj",
-                        "lb-none-bands", "lb-none-dlq"));
+                        "lb-none-bands", "lb-none-dlq", "lb-none-forecast-failures"));
                 Topology topology = ForecastTopology.build(s, spec, new NoInferenceForecaster(spec.sha256()),
                         AvroFormat.singleObject(), metrics, CEILING_INFERENCE);
                 Counter in = metrics.registry().find("sigmavrate.records.in").counter();
