@@ -94,8 +94,7 @@ public final class BatchedInference {
         if (inFlight != null) {
             if (inFlight.task.isDone()) {
                 finished.add(finish(inFlight, queue));
-            } else if (limits.timeoutMillis() > 0
-                    && watchdog.nanoTime() - inFlight.startedAt >= TimeUnit.MILLISECONDS.toNanos(limits.timeoutMillis())) {
+            } else if (pastTimeout(inFlight)) {
                 finished.add(abandonTimedOut(inFlight, queue));
             } else {
                 return Flushed.NOTHING;
@@ -116,6 +115,11 @@ public final class BatchedInference {
             inFlight = call;
         }
         return new Flushed(finished, plan.deferred());
+    }
+
+    private boolean pastTimeout(Call call) {
+        return limits.timeoutMillis() > 0
+                && watchdog.nanoTime() - call.startedAt >= TimeUnit.MILLISECONDS.toNanos(limits.timeoutMillis());
     }
 
     /**
@@ -188,7 +192,7 @@ public final class BatchedInference {
         }
         try {
             List<WindowForecast> forecasts = forecaster.forecast(observed);
-            // a forecaster that publishes nothing (inference off) answers fewer windows: they leave the queue all the same
+            // a forecaster that publishes nothing (inference off) answers fewer windows: they leave the queue anyway
             int n = Math.min(forecasts.size(), windows.size());
             out.answered.addAll(windows.subList(0, n));
             out.forecasts.addAll(forecasts.subList(0, n));

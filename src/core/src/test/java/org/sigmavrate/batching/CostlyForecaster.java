@@ -11,7 +11,8 @@ import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 
 /**
  * The altitude-difference baseline, charged a set cost per window on a {@link HandClock}: a model as slow as the
- * test needs, without sleeping. Keeps the size of every call; a call, or every call with one aircraft's window, can be made to fail.
+ * test needs, without sleeping. Keeps the size of every call; a call, or every call with one aircraft's window, can
+ * be made to fail.
  */
 final class CostlyForecaster implements WindowForecaster {
     private final AltitudeDifferenceForecaster inner = new AltitudeDifferenceForecaster();

@@ -74,8 +74,8 @@ class ServiceIT {
     }
 
     static StreamingSettings.Topics topics(String prefix) {
-        return new StreamingSettings.Topics(prefix + "-reports", prefix + "-trajectories", prefix + "-bands", prefix + "-dlq",
-                prefix + "-forecast-failures");
+        return new StreamingSettings.Topics(prefix + "-reports", prefix + "-trajectories", prefix + "-bands",
+                prefix + "-dlq", prefix + "-forecast-failures");
     }
 
     static List<SurveillanceReport> input(int aircraft, int seconds) {

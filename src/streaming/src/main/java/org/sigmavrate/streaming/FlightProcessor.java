@@ -28,7 +28,8 @@ import org.sigmavrate.tracking.FlightTrack;
  * The Kafka side of per-aircraft state and batched inference; the decisions are the core's. Each report updates its
  * aircraft's {@link FlightTrack} in the flights store; when the flight is due, its window is snapshotted into the
  * pending store. A wall-clock punctuator (stream time stalls on quiet partitions) lets {@link BatchedInference} finish
- * the last call and start the next, off the stream thread when an executor is given, and sends what finished. All
+ * the last call and start the next, off the stream thread when an executor is given, and sends what finished (and the
+ * windows that failed their last attempt, to the forecast-failures topic; see {@link BatchedInference}). All
  * state lives in changelogged stores, windows in flight included: nothing is lost or repeated across a crash with
  * exactly-once.
  */
@@ -87,8 +88,8 @@ public final class FlightProcessor implements Processor<String, Report, String, 
                 ObservedWindow window = assembler.window(track, ledger);
                 double change = track.markTriggered();
                 if (window != null) {
-                    metrics.pendingSuperseded(
-                            inference.enqueue(pending, new PendingWindow(window, change, context.currentSystemTimeMs())));
+                    PendingWindow queued = new PendingWindow(window, change, context.currentSystemTimeMs());
+                    metrics.pendingSuperseded(inference.enqueue(pending, queued));
                 }
             }
             case ACCEPTED -> {

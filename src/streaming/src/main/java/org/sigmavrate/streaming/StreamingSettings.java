@@ -37,7 +37,8 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
     }
 
     public StreamingSettings withBatch(int maxWindows, long budgetMillis) {
-        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxWindows, budgetMillis, limits);
+        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxWindows, budgetMillis,
+                limits);
     }
 
     public StreamingSettings withTopics(Topics t) {
@@ -46,7 +47,7 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
     }
 
     public StreamingSettings withLimits(BatchLimits l) {
-        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis,
-                l);
+        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows,
+                batchBudgetMillis, l);
     }
 }

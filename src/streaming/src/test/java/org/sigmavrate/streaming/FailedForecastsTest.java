@@ -80,8 +80,8 @@ class FailedForecastsTest {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd").toString());
-            driver = new TopologyTestDriver(ForecastTopology.build(settings, SPEC, forecaster, AvroFormat.singleObject(),
-                    metrics, executor), props, Instant.ofEpochMilli(Fixtures.T0 + 3_600_000));
+            driver = new TopologyTestDriver(ForecastTopology.build(settings, SPEC, forecaster,
+                    AvroFormat.singleObject(), metrics, executor), props, Instant.ofEpochMilli(Fixtures.T0 + 3_600_000));
             drivers.add(driver);
             input = driver.createInputTopic(TOPICS.input(), new ByteArraySerializer(), new ByteArraySerializer());
             bands = driver.createOutputTopic(TOPICS.bands(), new StringDeserializer(), new ByteArrayDeserializer());
