@@ -29,7 +29,14 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException("the test broker did not start", e);
         }
-        return Map.of("kafka.bootstrap.servers", cluster.bootstrapServers());
+        // a fresh state folder per run: the broker is new each run, so state kept from an earlier run would be stale
+        String stateDir;
+        try {
+            stateDir = java.nio.file.Files.createTempDirectory("service-test-state").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Map.of("kafka.bootstrap.servers", cluster.bootstrapServers(), "kafka-streams.state.dir", stateDir);
     }
 
     @Override
