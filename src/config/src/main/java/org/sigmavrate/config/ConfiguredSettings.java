@@ -25,9 +25,18 @@ public final class ConfiguredSettings {
         try {
             return new StreamingSettings(topics(config.topics()), trackRules(config, spec.grid()),
                     Math.round(config.input().maxFutureSeconds() * 1000), batch.everyMs(), batch.maxWindows(),
-                    batch.budgetMs());
+                    batch.budgetMs(), limits(config.badRecords()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("forecaster.batch.*: " + e.getMessage(), e);
+        }
+    }
+
+    /** What bad input the topology refuses, how large its dead letters may be. */
+    public static StreamingSettings.Limits limits(ForecasterConfig.BadRecords bad) {
+        try {
+            return new StreamingSettings.Limits(Math.round(bad.maxAgeHours() * 3_600_000), bad.deadLetterMaxBytes());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forecaster.bad-records.*: " + e.getMessage(), e);
         }
     }
 

@@ -15,12 +15,37 @@ import org.sigmavrate.tracking.TrackRules;
  *                         cost per window and takes at most {@code budget / cost} windows per call, so a slow model
  *                         (the σ-GPT on CPU) stretches the cadence (the least-changed flights wait) instead of
  *                         running calls of minutes whose outputs would all come late
+ * @param limits           bad input: how old a report may be, how large a dead letter
  */
 public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
-        int maxBatchWindows, long batchBudgetMillis) {
+        int maxBatchWindows, long batchBudgetMillis, Limits limits) {
 
     /** Topic names, declared once. */
     public record Topics(String input, String trajectories, String bands, String deadLetter) {
+    }
+
+    /**
+     * What bad input the topology refuses, and how large its dead letters may be ({@code forecaster.records.*}).
+     *
+     * @param maxAgeMillis       reports older than this behind the wall clock are dead-lettered (0: no limit)
+     * @param deadLetterMaxBytes a dead letter (value, key and headers) above this is truncated: under the dead-letter
+     *                           topic's {@code max.message.bytes} and the producer's {@code max.request.size}
+     */
+    public record Limits(long maxAgeMillis, int deadLetterMaxBytes) {
+        /** No age limit, dead letters as large as Kafka takes them (benchmarks and tests of other things). */
+        public static final Limits NONE = new Limits(0, Integer.MAX_VALUE);
+
+        public Limits {
+            if (maxAgeMillis < 0 || deadLetterMaxBytes < 1024) {
+                throw new IllegalArgumentException("max age >= 0, dead-letter max bytes >= 1024");
+            }
+        }
+    }
+
+    /** Without limits on bad input ({@link Limits#NONE}). */
+    public StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
+            int maxBatchWindows, long batchBudgetMillis) {
+        this(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis, Limits.NONE);
     }
 
     /** Without a time budget (the batch is bounded by {@code maxBatchWindows} alone). */
@@ -30,16 +55,26 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
     }
 
     public StreamingSettings {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits: none given (Limits.NONE for none)");
+        }
         if (maxBatchWindows < 1 || batchEveryMillis < 1 || batchBudgetMillis < 0) {
             throw new IllegalArgumentException("batch: every-ms >= 1, max-windows >= 1, budget-ms >= 0");
         }
     }
 
     public StreamingSettings withBatch(int maxWindows, long budgetMillis) {
-        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxWindows, budgetMillis);
+        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxWindows, budgetMillis,
+                limits);
     }
 
     public StreamingSettings withTopics(Topics t) {
-        return new StreamingSettings(t, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis);
+        return new StreamingSettings(t, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis,
+                limits);
+    }
+
+    public StreamingSettings withLimits(Limits l) {
+        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows,
+                batchBudgetMillis, l);
     }
 }
