@@ -71,6 +71,8 @@ public final class FlightTrack {
     private float heldRate = Float.NaN;
     private byte heldRateSource = -1;
     private float heldAltitude = Float.NaN;
+    /** no report has come since the held one */
+    private boolean heldFresh;
 
     public FlightTrack(String icao24) {
         this.icao24 = icao24;
@@ -117,17 +119,22 @@ public final class FlightTrack {
                 Report held = heldReport();
                 clearHeld();
                 boolean heldFirst = held.timeMillis() <= t;
-                Outcome first = place(heldFirst ? held : r, rules);
-                Outcome second = place(heldFirst ? r : held, rules);
-                return first == Outcome.TRIGGERED || second == Outcome.TRIGGERED ? Outcome.TRIGGERED
-                        : first == Outcome.ACCEPTED || second == Outcome.ACCEPTED ? Outcome.ACCEPTED : Outcome.LATE;
+                return both(place(heldFirst ? held : r, rules), place(heldFirst ? r : held, rules));
             }
             hold(r);
             return Outcome.HELD;
         }
         if (heldTime != NONE && heldTime <= t + grace) {
-            // the flight's own reports reached the held one's time without a second report near it: a clock error
+            Report held = heldReport();
+            boolean bridged = heldFresh;
             clearHeld();
+            if (bridged) {
+                // the very next report fills the gap up to the held one: they came out of order, both are good
+                return both(place(r, rules), place(held, rules));
+            }
+            // the flight's own reports went on and reached the held one's time, none near it before: a clock error
+        } else if (heldTime != NONE) {
+            heldFresh = false;
         }
         if ((t < latest - grace || t < flightStart) && reportsInFlight == 1 && heldTime == NONE) {
             // a flight of one report, and this one far before it: that one is the suspect, not this one
@@ -138,6 +145,12 @@ public final class FlightTrack {
             return outcome;
         }
         return place(r, rules);
+    }
+
+    /** What two reports placed at once did: triggered if either did. */
+    private static Outcome both(Outcome first, Outcome second) {
+        return first == Outcome.TRIGGERED || second == Outcome.TRIGGERED ? Outcome.TRIGGERED
+                : first == Outcome.ACCEPTED || second == Outcome.ACCEPTED ? Outcome.ACCEPTED : Outcome.LATE;
     }
 
     private Outcome place(Report r, TrackRules rules) {
@@ -187,6 +200,7 @@ public final class FlightTrack {
         heldRate = (float) r.verticalRateFpm();
         heldRateSource = (byte) (r.verticalRateSource() == null ? -1 : r.verticalRateSource().ordinal());
         heldAltitude = (float) r.baroAltitudeFt();
+        heldFresh = true;
     }
 
     private void clearHeld() {
@@ -194,6 +208,7 @@ public final class FlightTrack {
         heldRate = Float.NaN;
         heldRateSource = -1;
         heldAltitude = Float.NaN;
+        heldFresh = false;
     }
 
     private Report heldReport() {
@@ -372,6 +387,7 @@ public final class FlightTrack {
                 out.writeFloat(heldRate);
                 out.writeByte(heldRateSource);
                 out.writeFloat(heldAltitude);
+                out.writeBoolean(heldFresh);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -414,6 +430,7 @@ public final class FlightTrack {
                     t.heldRate = in.readFloat();
                     t.heldRateSource = in.readByte();
                     t.heldAltitude = in.readFloat();
+                    t.heldFresh = in.readBoolean();
                 }
             }
         } catch (IOException e) {

@@ -231,6 +231,17 @@ class FlightTrackTest {
     }
 
     @Test
+    void aReportThatComesRightAfterTheHeldOneAndFillsTheGapConfirmsIt() {
+        FlightTrack track = new FlightTrack("3c6586");
+        track.accept(at("3c6586", t(0), 3000, 1500), rules);
+        assertEquals(FlightTrack.Outcome.HELD, track.accept(at("3c6586", t(100), 5500, 1500), rules));
+        assertEquals(FlightTrack.Outcome.TRIGGERED, track.accept(at("3c6586", t(60), 4500, 1500), rules),
+                "out of order across a gap: both used");
+        assertEquals(List.of(t(0), t(60), t(100)),
+                track.reportsFrom(0, rules.grid().stepMillis()).stream().map(Report::timeMillis).toList());
+    }
+
+    @Test
     void aHeldReportAndADataSourceOverSixtyFourKilobytesSurviveTheBytes() {
         String huge = "s".repeat(70_000);
         FlightTrack track = new FlightTrack("3c6586");
