@@ -27,9 +27,18 @@ public final class ConfiguredSettings {
             return new StreamingSettings(topics(config.topics()), trackRules(config, spec.grid()),
                     Math.round(config.input().maxFutureSeconds() * 1000), batch.everyMs(), batch.maxWindows(),
                     batch.budgetMs(), new BatchLimits(batch.maxAttempts(), batch.timeoutMs(),
-                            batch.maxPendingPerFlight()));
+                            batch.maxPendingPerFlight()), recordLimits(config.badRecords()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("forecaster.batch.*: " + e.getMessage(), e);
+        }
+    }
+
+    /** What bad input the topology refuses, how large its dead letters may be. */
+    public static StreamingSettings.RecordLimits recordLimits(ForecasterConfig.BadRecords bad) {
+        try {
+            return new StreamingSettings.RecordLimits(Math.round(bad.maxAgeHours() * 3_600_000), bad.deadLetterMaxBytes());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forecaster.bad-records.*: " + e.getMessage(), e);
         }
     }
 

@@ -126,6 +126,9 @@ public interface ForecasterConfig {
     /** Input checks. */
     Input input();
 
+    /** Bad records: how old a report may be, how large a dead letter. */
+    BadRecords badRecords();
+
     /** Batched inference. */
     Batch batch();
 
@@ -237,6 +240,25 @@ public interface ForecasterConfig {
         /** Reports further ahead of the wall clock go to the dead-letter topic. */
         @WithDefault("600")
         double maxFutureSeconds();
+    }
+
+    /** {@code forecaster.bad-records.*} (docs/STREAMING.md, "Bad records") */
+    interface BadRecords {
+        /**
+         * Reports older than this behind the wall clock go to the dead-letter topic (0: no limit). A week: older
+         * forecasts would fall out of the output topics' default retention on arrival; replay old recordings with
+         * {@code --align-to-now}.
+         */
+        @WithDefault("168")
+        double maxAgeHours();
+
+        /**
+         * A dead letter (value, key, headers) larger than this is cut to fit, with a {@code dlq.truncated} header:
+         * keep it under the dead-letter topic's {@code max.message.bytes} and the producer's
+         * {@code max.request.size} (both about 1 MiB by default).
+         */
+        @WithDefault("1000000")
+        int deadLetterMaxBytes();
     }
 
     /** {@code forecaster.batch.*} */

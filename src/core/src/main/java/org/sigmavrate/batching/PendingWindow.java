@@ -12,6 +12,7 @@ import java.util.List;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GriddedFlight;
+import org.sigmavrate.tracking.StateStrings;
 
 /**
  * A window snapshotted when its flight triggered, waiting for the next batched inference call. Snapshotting at the
@@ -24,7 +25,8 @@ import org.sigmavrate.domain.grid.GriddedFlight;
  * @param queuedAtMs wall-clock time the triggering report was processed (for the latency metric only)
  */
 public record PendingWindow(ObservedWindow window, double change, long queuedAtMs) {
-    private static final byte FORMAT = 1;
+    /** 1: strings by writeUTF (still read); 2: strings by {@link StateStrings} (no 65,535-byte limit) */
+    private static final byte FORMAT = 2;
 
     public String icao24() {
         return window.icao24();
@@ -45,9 +47,9 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
             for (PendingWindow p : windows) {
                 ObservedWindow w = p.window;
                 GriddedFlight g = w.window();
-                out.writeUTF(w.icao24());
-                out.writeUTF(g.flightId());
-                out.writeUTF(g.dataSource() == null ? "" : g.dataSource());
+                writeString(out, w.icao24());
+                writeString(out, g.flightId());
+                writeString(out, g.dataSource() == null ? "" : g.dataSource());
                 out.writeLong(g.startMillis());
                 out.writeLong(g.stepMillis());
                 out.writeLong(w.lastReportTime());
@@ -73,15 +75,15 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != 1 && format != FORMAT) {
                 throw new IllegalStateException("unknown pending window format " + format);
             }
             int n = in.readInt();
             List<PendingWindow> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                String icao24 = in.readUTF();
-                String flightId = in.readUTF();
-                String ds = in.readUTF();
+                String icao24 = readString(in, format);
+                String flightId = readString(in, format);
+                String ds = readString(in, format);
                 long start = in.readLong();
                 long step = in.readLong();
                 long last = in.readLong();
@@ -105,5 +107,13 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        StateStrings.write(out, s);
+    }
+
+    private static String readString(DataInputStream in, byte format) throws IOException {
+        return format == 1 ? in.readUTF() : StateStrings.read(in);
     }
 }

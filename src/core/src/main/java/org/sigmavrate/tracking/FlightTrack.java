@@ -22,7 +22,8 @@ import org.sigmavrate.domain.flight.VerticalRateSource;
  */
 public final class FlightTrack {
     public static final long NONE = Long.MIN_VALUE;
-    private static final byte FORMAT = 1;
+    /** 1: data source by writeUTF (still read); 2: data source by {@link StateStrings}, and the held report */
+    private static final byte FORMAT = 2;
 
     /** What {@link #accept} did with a report. */
     public enum Outcome {
@@ -33,7 +34,13 @@ public final class FlightTrack {
         /** older than the grace allows, or before the flight started: counted and dropped */
         LATE,
         /** on the ground, or neither vertical rate nor altitude: nothing to place */
-        IGNORED
+        IGNORED,
+        /**
+         * more than the grace ahead of the flight's latest report: kept aside, not used yet. A second report near it
+         * confirms it (the aircraft was silent, or a new flight began) and both are used; if the flight's own reports
+         * reach its time first, it was a clock error and is dropped.
+         */
+        HELD
     }
 
     /** One grid step's chosen reports per channel; times are offsets from the step's time, values floats. */
@@ -59,6 +66,13 @@ public final class FlightTrack {
     private float lastTriggerRate = Float.NaN;
     private float lastTriggerAltitude = Float.NaN;
     private final List<Slot> slots = new ArrayList<>();
+    /** the report held aside (see {@link Outcome#HELD}): its time, or NONE, and its values */
+    private long heldTime = NONE;
+    private float heldRate = Float.NaN;
+    private byte heldRateSource = -1;
+    private float heldAltitude = Float.NaN;
+    /** no report has come since the held one */
+    private boolean heldFresh;
 
     public FlightTrack(String icao24) {
         this.icao24 = icao24;
@@ -84,12 +98,64 @@ public final class FlightTrack {
         return slots.size();
     }
 
+    /**
+     * Takes one report of this aircraft. A single report far ahead of the others (a receiver's or a feed's bad clock)
+     * must not move the flight's latest time: that would make every correct report after it late for as long as it
+     * is ahead. So the latest time only jumps by more than the grace when two reports agree on the jump, and a flight
+     * of one report gives way to an earlier report (its one report may be the bad one).
+     */
     public Outcome accept(Report r, TrackRules rules) {
         if (Boolean.TRUE.equals(r.onGround()) || (!r.hasVerticalRate() && !r.hasBaroAltitude())) {
             return Outcome.IGNORED;
         }
         long t = r.timeMillis();
-        if (flightStart == NONE || t > latest + rules.maxGapMillis()) {
+        long grace = rules.graceMillis();
+        if (flightStart == NONE) {
+            startFlight(t);
+            return place(r, rules);
+        }
+        if (t > latest + grace) {
+            if (heldTime != NONE && Math.abs(t - heldTime) <= grace) {
+                Report held = heldReport();
+                clearHeld();
+                boolean heldFirst = held.timeMillis() <= t;
+                return both(place(heldFirst ? held : r, rules), place(heldFirst ? r : held, rules));
+            }
+            hold(r);
+            return Outcome.HELD;
+        }
+        if (heldTime != NONE && heldTime <= t + grace) {
+            Report held = heldReport();
+            boolean bridged = heldFresh;
+            clearHeld();
+            if (bridged) {
+                // the very next report fills the gap up to the held one: they came out of order, both are good
+                return both(place(r, rules), place(held, rules));
+            }
+            // the flight's own reports went on and reached the held one's time, none near it before: a clock error
+        } else if (heldTime != NONE) {
+            heldFresh = false;
+        }
+        if ((t < latest - grace || t < flightStart) && reportsInFlight == 1 && heldTime == NONE) {
+            // a flight of one report, and this one far before it: that one is the suspect, not this one
+            Report lone = reportsFrom(0, rules.grid().stepMillis()).get(0);
+            startFlight(t);
+            Outcome outcome = place(r, rules);
+            hold(lone);
+            return outcome;
+        }
+        return place(r, rules);
+    }
+
+    /** What two reports placed at once did: triggered if either did. */
+    private static Outcome both(Outcome first, Outcome second) {
+        return first == Outcome.TRIGGERED || second == Outcome.TRIGGERED ? Outcome.TRIGGERED
+                : first == Outcome.ACCEPTED || second == Outcome.ACCEPTED ? Outcome.ACCEPTED : Outcome.LATE;
+    }
+
+    private Outcome place(Report r, TrackRules rules) {
+        long t = r.timeMillis();
+        if (t > latest + rules.maxGapMillis()) {
             startFlight(t);
         } else if (t < latest - rules.graceMillis() || t < flightStart) {
             return Outcome.LATE;
@@ -122,6 +188,33 @@ public final class FlightTrack {
         boolean due = reportsInFlight >= rules.minReports()
                 && (lastTriggerLatest == NONE || latest - lastTriggerLatest >= rules.cadenceMillis());
         return due ? Outcome.TRIGGERED : Outcome.ACCEPTED;
+    }
+
+    /** The time of the report held aside, or {@link #NONE}. */
+    public long heldTime() {
+        return heldTime;
+    }
+
+    private void hold(Report r) {
+        heldTime = r.timeMillis();
+        heldRate = (float) r.verticalRateFpm();
+        heldRateSource = (byte) (r.verticalRateSource() == null ? -1 : r.verticalRateSource().ordinal());
+        heldAltitude = (float) r.baroAltitudeFt();
+        heldFresh = true;
+    }
+
+    private void clearHeld() {
+        heldTime = NONE;
+        heldRate = Float.NaN;
+        heldRateSource = -1;
+        heldAltitude = Float.NaN;
+        heldFresh = false;
+    }
+
+    private Report heldReport() {
+        VerticalRateSource source = Float.isNaN(heldRate) ? null
+                : heldRateSource >= 0 ? VerticalRateSource.values()[heldRateSource] : VerticalRateSource.UNKNOWN;
+        return report(heldTime, heldAltitude, heldRate, source);
     }
 
     /**
@@ -273,7 +366,7 @@ public final class FlightTrack {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + slots.size() * 25);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
-            out.writeUTF(dataSource == null ? "" : dataSource);
+            StateStrings.write(out, dataSource);
             out.writeLong(flightStart);
             out.writeLong(latest);
             out.writeLong(reportsInFlight);
@@ -289,6 +382,13 @@ public final class FlightTrack {
                 out.writeInt(s.altitudeOffset);
                 out.writeFloat(s.altitude);
             }
+            out.writeLong(heldTime);
+            if (heldTime != NONE) {
+                out.writeFloat(heldRate);
+                out.writeByte(heldRateSource);
+                out.writeFloat(heldAltitude);
+                out.writeBoolean(heldFresh);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -299,11 +399,15 @@ public final class FlightTrack {
         FlightTrack t = new FlightTrack(icao24);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != 1 && format != FORMAT) {
                 throw new IllegalStateException("unknown flight state format " + format);
             }
-            String ds = in.readUTF();
-            t.dataSource = ds.isEmpty() ? null : ds;
+            if (format == 1) {
+                String ds = in.readUTF();
+                t.dataSource = ds.isEmpty() ? null : ds;
+            } else {
+                t.dataSource = StateStrings.read(in);
+            }
             t.flightStart = in.readLong();
             t.latest = in.readLong();
             t.reportsInFlight = in.readLong();
@@ -319,6 +423,15 @@ public final class FlightTrack {
                 s.altitudeOffset = in.readInt();
                 s.altitude = in.readFloat();
                 t.slots.add(s);
+            }
+            if (format >= 2) {
+                t.heldTime = in.readLong();
+                if (t.heldTime != NONE) {
+                    t.heldRate = in.readFloat();
+                    t.heldRateSource = in.readByte();
+                    t.heldAltitude = in.readFloat();
+                    t.heldFresh = in.readBoolean();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -87,18 +87,19 @@ class BatchedInferenceTest {
         BatchScheduler scheduler = new BatchScheduler(2048, 100);
         BatchedInference inference = new BatchedInference(model, scheduler, null, clock, LIMITS);
         assertEquals(BatchScheduler.PROBE_WINDOWS, scheduler.cap(), "nothing measured yet: the probe");
+        // c03bf7's two reports are 579 s apart: its second waits for a confirmation that never comes (FlightTrack)
         List<PendingWindow> windows = firstWindows(19, 1);
-        assertEquals(19, windows.size());
+        assertEquals(18, windows.size());
         MapQueue queue = queueOf(windows);
 
         List<Flushed> flushes = drain(inference, queue);
 
-        assertEquals(List.of(4, 10, 5), model.calls, "the probe, then 100 ms / 10 ms per window");
+        assertEquals(List.of(4, 10, 4), model.calls, "the probe, then 100 ms / 10 ms per window");
         assertEquals(0.010, scheduler.secondsPerWindow(), 0.0);
         assertEquals(10, scheduler.cap());
         assertTrue(flushes.stream().allMatch(f -> f.deferred() == 0), "every window fitted in its turn");
         List<FinishedBatch> batches = finished(flushes);
-        assertEquals(List.of(4, 10, 5), sizes(batches));
+        assertEquals(List.of(4, 10, 4), sizes(batches));
         for (FinishedBatch b : batches) {
             assertEquals(10_000_000L * b.windows().size(), b.nanos(), "timed on the clock");
             assertTrue(b.failed().isEmpty() && b.retrying().isEmpty());
@@ -184,9 +185,9 @@ class BatchedInferenceTest {
         BatchScheduler scheduler = new BatchScheduler(8, 1000);
         BatchedInference inference = new BatchedInference(model, scheduler, null, clock, LIMITS);
         List<Flushed> flushes = drain(inference, queueOf(firstWindows(19, 1)));
-        assertEquals(List.of(4, 8, 7), model.calls);
+        assertEquals(List.of(4, 8, 6), model.calls);
         assertEquals(8, scheduler.cap(), "1000 ms fit 1000 windows of 1 ms; max-windows allows 8");
-        assertEquals(List.of(0, 7, 0), flushes.stream().map(Flushed::deferred).toList());
+        assertEquals(List.of(0, 6, 0), flushes.stream().map(Flushed::deferred).toList());
     }
 
     @Test

@@ -55,12 +55,13 @@ class FlightTrackTest {
     void lateReportsWithinGraceArePlacedOlderOnesDropped() {
         FlightTrack track = new FlightTrack("3c6586");
         track.accept(at("3c6586", t(0), 3000, 1500), rules);
+        track.accept(at("3c6586", t(40), 4000, 1500), rules);
         track.accept(at("3c6586", t(100), 5500, 1500), rules);
         track.markTriggered();
         assertEquals(FlightTrack.Outcome.ACCEPTED, track.accept(at("3c6586", t(50), 4250, 1500), rules));
         assertEquals(FlightTrack.Outcome.LATE, track.accept(at("3c6586", t(30), 3750, 1500), rules));
         List<Long> times = track.reportsFrom(0, rules.grid().stepMillis()).stream().map(Report::timeMillis).toList();
-        assertEquals(List.of(t(0), t(50), t(100)), times);
+        assertEquals(List.of(t(0), t(40), t(50), t(100)), times);
     }
 
     @Test
@@ -72,13 +73,19 @@ class FlightTrackTest {
     }
 
     @Test
-    void longSilenceStartsANewFlight() {
+    void longSilenceStartsANewFlightOnceASecondReportConfirmsIt() {
         FlightTrack track = new FlightTrack("3c6586");
         track.accept(at("3c6586", t(0), 3000, 1500), rules);
         String first = track.flightId();
-        track.accept(at("3c6586", t(11 * 60), 3000, 1500), rules);
+        assertEquals(FlightTrack.Outcome.HELD, track.accept(at("3c6586", t(11 * 60), 3000, 1500), rules),
+                "one report after the silence could be a bad clock");
+        assertEquals(first, track.flightId());
+        track.accept(at("3c6586", t(11 * 60 + 5), 3100, 1500), rules);
         assertNotEquals(first, track.flightId());
-        assertEquals(1, track.slotCount());
+        assertEquals(FlightTrack.NONE, track.heldTime());
+        assertEquals(List.of(t(660), t(665)),
+                track.reportsFrom(0, rules.grid().stepMillis()).stream().map(Report::timeMillis).toList(),
+                "the held report is used once confirmed");
     }
 
     @Test
@@ -140,5 +147,145 @@ class FlightTrackTest {
             }
         }
         assertEquals(track.reportsFrom(0, 10_000), copy.reportsFrom(0, 10_000));
+    }
+
+    /** Every outcome of a run of reports, and the triggers' latest times. */
+    private record Run(List<FlightTrack.Outcome> outcomes, List<Long> triggers, FlightTrack track) {
+        long count(FlightTrack.Outcome o) {
+            return outcomes.stream().filter(x -> x == o).count();
+        }
+    }
+
+    private Run run(List<Report> reports) {
+        FlightTrack track = new FlightTrack("406d95");
+        List<FlightTrack.Outcome> outcomes = new ArrayList<>();
+        List<Long> triggers = new ArrayList<>();
+        for (Report r : reports) {
+            FlightTrack.Outcome o = track.accept(r, rules);
+            outcomes.add(o);
+            if (o == FlightTrack.Outcome.TRIGGERED) {
+                track.markTriggered();
+                triggers.add(track.latest());
+            }
+        }
+        return new Run(outcomes, triggers, track);
+    }
+
+    /** The recording with one report's time moved by {@code shiftMillis} (a bad clock), left where it arrived. */
+    private static List<Report> withBadClock(List<Report> reports, int index, long shiftMillis) {
+        List<Report> out = new ArrayList<>(reports);
+        Report r = out.get(index);
+        out.set(index, new Report(r.icao24(), r.timeMillis() + shiftMillis, r.latitudeDeg(), r.longitudeDeg(),
+                r.baroAltitudeFt(), r.geoAltitudeFt(), r.verticalRateFpm(), r.verticalRateSource(), r.groundSpeedKt(),
+                r.trackDeg(), r.onGround(), r.callsign(), r.dataSource(), r.flightIdHint()));
+        return out;
+    }
+
+    @Test
+    void oneReportFarAheadDoesNotMakeTheFlightsCorrectReportsLate() throws Exception {
+        List<Report> clean = realFlight();
+        int at = clean.size() / 2;
+        List<Report> without = new ArrayList<>(clean);
+        without.remove(at);
+        Run truth = run(without);
+        assertTrue(run(withBadClock(clean, at, 300_000)).count(FlightTrack.Outcome.HELD) == 1);
+        for (long ahead : new long[] {90_000, 300_000, 590_000}) {
+            Run bad = run(withBadClock(clean, at, ahead));
+            assertEquals(0, bad.count(FlightTrack.Outcome.LATE), ahead + " ms ahead: no correct report is late");
+            assertEquals(FlightTrack.Outcome.HELD, bad.outcomes().get(at));
+            assertEquals(FlightTrack.NONE, bad.track().heldTime(), "dropped once the flight reached its time");
+            assertEquals(truth.track().flightId(), bad.track().flightId(), "no new flight");
+            // the flight goes on as if the bad report had never come
+            assertEquals(truth.triggers(), bad.triggers(), ahead + " ms ahead");
+            assertEquals(truth.track().reportsFrom(0, 10_000), bad.track().reportsFrom(0, 10_000));
+        }
+    }
+
+    @Test
+    void aFlightsFirstReportFarAheadGivesWayToTheCorrectOnes() throws Exception {
+        List<Report> clean = realFlight();
+        Report first = clean.get(0);
+        List<Report> reports = new ArrayList<>(clean.subList(1, clean.size()));
+        reports.add(0, withBadClock(List.of(first), 0, 400_000).get(0));
+        Run bad = run(reports);
+        assertEquals(0, bad.count(FlightTrack.Outcome.LATE));
+        assertEquals(FlightTrack.Outcome.ACCEPTED, bad.outcomes().get(1), "the second report restarts the flight");
+        assertEquals(org.sigmavrate.domain.flight.FlightSegmenter.flightId("406d95", clean.get(1).timeMillis()), bad.track().flightId());
+        Run truth = run(clean.subList(1, clean.size()));
+        assertEquals(truth.triggers(), bad.triggers());
+        assertEquals(truth.track().reportsFrom(0, 10_000), bad.track().reportsFrom(0, 10_000));
+    }
+
+    @Test
+    void twoReportsThatAgreeOnAJumpAreBothUsed() {
+        FlightTrack track = new FlightTrack("3c6586");
+        track.accept(at("3c6586", t(0), 3000, 1500), rules);
+        track.accept(at("3c6586", t(5), 3100, 1500), rules);
+        assertEquals(FlightTrack.Outcome.HELD, track.accept(at("3c6586", t(200), 8000, 1500), rules));
+        assertEquals(t(5), track.latest());
+        assertEquals(FlightTrack.Outcome.TRIGGERED, track.accept(at("3c6586", t(188), 7900, 1500), rules),
+                "a second report near the held one confirms it, even arriving after it");
+        assertEquals(t(200), track.latest());
+        assertEquals(List.of(t(0), t(5), t(188), t(200)),
+                track.reportsFrom(0, rules.grid().stepMillis()).stream().map(Report::timeMillis).toList());
+    }
+
+    @Test
+    void aReportThatComesRightAfterTheHeldOneAndFillsTheGapConfirmsIt() {
+        FlightTrack track = new FlightTrack("3c6586");
+        track.accept(at("3c6586", t(0), 3000, 1500), rules);
+        assertEquals(FlightTrack.Outcome.HELD, track.accept(at("3c6586", t(100), 5500, 1500), rules));
+        assertEquals(FlightTrack.Outcome.TRIGGERED, track.accept(at("3c6586", t(60), 4500, 1500), rules),
+                "out of order across a gap: both used");
+        assertEquals(List.of(t(0), t(60), t(100)),
+                track.reportsFrom(0, rules.grid().stepMillis()).stream().map(Report::timeMillis).toList());
+    }
+
+    @Test
+    void aHeldReportAndADataSourceOverSixtyFourKilobytesSurviveTheBytes() {
+        String huge = "s".repeat(70_000);
+        FlightTrack track = new FlightTrack("3c6586");
+        track.accept(new Report("3c6586", t(0), Double.NaN, Double.NaN, 3000, Double.NaN, 1500,
+                org.sigmavrate.domain.flight.VerticalRateSource.BAROMETRIC, Double.NaN, Double.NaN, false, null, huge,
+                null), rules);
+        track.accept(at("3c6586", t(5), 3100, 1500), rules);
+        track.accept(at("3c6586", t(300), 9000, 1200), rules);
+        FlightTrack copy = FlightTrack.fromBytes("3c6586", track.toBytes());
+        assertEquals(huge, copy.dataSource());
+        assertEquals(t(300), copy.heldTime());
+        assertEquals(track.accept(at("3c6586", t(302), 9050, 1200), rules),
+                copy.accept(at("3c6586", t(302), 9050, 1200), rules));
+        assertEquals(track.reportsFrom(0, 10_000), copy.reportsFrom(0, 10_000));
+    }
+
+    @Test
+    void stateWrittenByTheFirstFormatIsStillRead() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeUTF("opensky");
+            out.writeLong(t(0));
+            out.writeLong(t(10));
+            out.writeLong(2);
+            out.writeLong(FlightTrack.NONE);
+            out.writeFloat(Float.NaN);
+            out.writeFloat(Float.NaN);
+            out.writeInt(2);
+            for (int step = 0; step < 2; step++) {
+                out.writeLong(step * (10_000 / rules.grid().stepMillis()));
+                out.writeInt(0);
+                out.writeFloat(1500);
+                out.writeByte(0);
+                out.writeInt(0);
+                out.writeFloat(3000 + step * 250);
+            }
+        }
+        FlightTrack old = FlightTrack.fromBytes("3c6586", bytes.toByteArray());
+        assertEquals("opensky", old.dataSource());
+        assertEquals(t(10), old.latest());
+        assertEquals(FlightTrack.NONE, old.heldTime());
+        assertEquals(List.of(t(0), t(10)), old.reportsFrom(0, rules.grid().stepMillis()).stream().map(Report::timeMillis).toList());
+        FlightTrack again = FlightTrack.fromBytes("3c6586", old.toBytes());
+        assertEquals(old.reportsFrom(0, 10_000), again.reportsFrom(0, 10_000));
     }
 }

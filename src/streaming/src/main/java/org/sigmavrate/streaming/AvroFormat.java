@@ -34,6 +34,7 @@ public interface AvroFormat {
     String describe();
 
     static AvroFormat singleObject() {
+        AvroLimits.apply();
         return new AvroFormat() {
             @Override
             public <T extends SpecificRecord> Serde<T> serde(Class<T> type) {
@@ -49,6 +50,7 @@ public interface AvroFormat {
 
     /** @param config Apicurio serde settings, e.g. {@code apicurio.registry.url} */
     static AvroFormat registry(Map<String, ?> config) {
+        AvroLimits.apply();
         return new AvroFormat() {
             @Override
             public <T extends SpecificRecord> Serde<T> serde(Class<T> type) {
@@ -78,6 +80,7 @@ public interface AvroFormat {
     static <T extends SpecificRecord> Serde<T> singleObjectSerde(Class<T> type) {
         BinaryMessageEncoder<T> encoder;
         BinaryMessageDecoder<T> decoder;
+        Schema schema;
         try {
             // the generated accessors carry the class's own model with its logical-type conversions (Instant)
             encoder = (BinaryMessageEncoder<T>) type.getMethod("getEncoder").invoke(null);
@@ -85,7 +88,8 @@ public interface AvroFormat {
             // (the JVM's loader and Quarkus's), and Avro, which finds the class by name, could pick the other one
             SpecificData model = new SpecificData(type.getClassLoader());
             SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
-            decoder = new BinaryMessageDecoder<>(model, (Schema) type.getMethod("getClassSchema").invoke(null));
+            schema = (Schema) type.getMethod("getClassSchema").invoke(null);
+            decoder = new BinaryMessageDecoder<>(model, schema);
         } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
             throw new IllegalArgumentException(type + " is not a generated Avro class", e);
         }
@@ -101,12 +105,18 @@ public interface AvroFormat {
             }
             return out.toByteArray();
         };
+        byte[] fingerprint = AvroLimits.fingerprint(schema);
         Deserializer<T> de = (topic, data) -> {
             if (data == null) {
                 return null;
             }
             try {
+                // lengths checked against the record's size before Avro allocates them
+                AvroLimits.checkSingleObject(schema, fingerprint, data);
                 return decoder.decode(ByteBuffer.wrap(data));
+            } catch (java.io.EOFException e) {
+                throw new SerializationException("cannot decode " + type.getSimpleName()
+                        + ": a declared length runs past the record's " + data.length + " bytes", e);
             } catch (IOException e) {
                 throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
             }

@@ -7,17 +7,35 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * Event time of a surveillance report read straight from its bytes, without decoding the whole record: the
  * datum starts with {@code icao24} (string) then {@code event_time} (long), after the single-object header
  * ({@code C3 01} + 8-byte fingerprint) or the registry header ({@code 00} + 4-byte id). Bytes it cannot read keep
- * the record's own timestamp; the decoder then sends them to the dead-letter topic.
+ * the record's own timestamp; the decoder then sends them to the dead-letter topic. A time further ahead of the wall
+ * clock than the reports taken ({@code forecaster.input.max-future-seconds}) is not taken either: one hostile record
+ * must not move the partition's stream time days ahead (its report is dead-lettered anyway).
  */
 public final class EventTimeExtractor implements TimestampExtractor {
+    private final long maxFutureMillis;
+
+    /** Takes any event time. */
+    public EventTimeExtractor() {
+        this(Long.MAX_VALUE / 2);
+    }
+
+    /** @param maxFutureMillis times further ahead of the wall clock fall back to the record's own, or to now */
+    public EventTimeExtractor(long maxFutureMillis) {
+        this.maxFutureMillis = maxFutureMillis;
+    }
+
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
+        long latestTaken = System.currentTimeMillis() + maxFutureMillis;
         long fallback = record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
+        if (fallback > latestTaken) {
+            fallback = Math.max(partitionTime, 0);
+        }
         if (!(record.value() instanceof byte[] bytes)) {
             return fallback;
         }
         long t = eventTime(bytes);
-        return t > 0 ? t : fallback;
+        return t > 0 && t <= latestTaken ? t : fallback;
     }
 
     /** @return the event time, or -1 when the bytes do not hold one */

@@ -24,7 +24,8 @@ import org.sigmavrate.streaming.DecodedReport.Route;
 /**
  * The service's topology:
  * <pre>
- * input (bytes) -> decode+check (Avro -> Report) -> dead letters (original bytes) -> DLQ topic (reason in headers)
+ * input (bytes) -> decode+check (Avro -> Report) -> dead letters (original bytes) -> DLQ topic (reason in headers,
+ *                                                   wall-clock timestamp, cut to the topic's size)
  *                                                -> keyed by another key -> repartition by ICAO24 --+
  *                                                -> keyed by ICAO24 ---------------------------------+-> flights
  *   (state, trigger, batched inference on a wall-clock punctuator) -> trajectory -> trajectories topic
@@ -65,7 +66,7 @@ public final class ForecastTopology {
         Serde<SurveillanceReport> reports = format.serde(SurveillanceReport.class);
         Serde<InfilledTrajectory> trajectories = format.serde(InfilledTrajectory.class);
         Serde<DensityBands> bands = format.serde(DensityBands.class);
-        ReportValidator validator = new ReportValidator(spec, settings.maxFutureMillis());
+        ReportValidator validator = new ReportValidator(spec, settings.maxFutureMillis(), settings.recordLimits().maxAgeMillis());
         WindowAssembler assembler = new WindowAssembler(spec, settings.rules());
 
         StreamsBuilder builder = new StreamsBuilder();
@@ -78,8 +79,9 @@ public final class ForecastTopology {
 
         KStream<String, DecodedReport> decoded = builder
                 .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withTimestampExtractor(new EventTimeExtractor()).withName("reports"))
-                .process(() -> new ReportDecoder(reports.deserializer(), validator, metrics), Named.as("decode"));
+                        .withTimestampExtractor(new EventTimeExtractor(settings.maxFutureMillis())).withName("reports"))
+                .process(() -> new ReportDecoder(reports.deserializer(), validator, metrics,
+                        settings.recordLimits().deadLetterMaxBytes()), Named.as("decode"));
         Map<String, KStream<String, DecodedReport>> routes = decoded.split(Named.as("decoded-"))
                 .branch((key, d) -> d.goesTo(Route.DEAD_LETTER), Branched.as("dead"))
                 .branch((key, d) -> d.goesTo(Route.MISROUTED), Branched.as("misrouted"))

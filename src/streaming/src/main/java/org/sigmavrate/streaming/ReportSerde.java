@@ -11,14 +11,17 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.flight.VerticalRateSource;
+import org.sigmavrate.tracking.StateStrings;
 
 /**
  * The validated domain report on the re-partition topic, so that a re-keyed report is not read from Avro a second
  * time: the topic is internal (written and read by this service only), and what it carries has passed
- * {@link ReportValidator} already.
+ * {@link ReportValidator} already. Strings are {@link StateStrings} (format 2; format 1's writeUTF, still read, threw
+ * beyond 65,535 bytes). Bytes that do not decode throw here, and the deserialization exception handler
+ * ({@link SkipAndCountHandler}) skips and counts them instead of stopping the stream.
  */
 public final class ReportSerde {
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     private ReportSerde() {
     }
@@ -32,7 +35,7 @@ public final class ReportSerde {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
-            out.writeUTF(r.icao24());
+            StateStrings.write(out, r.icao24());
             out.writeLong(r.timeMillis());
             out.writeDouble(r.latitudeDeg());
             out.writeDouble(r.longitudeDeg());
@@ -55,10 +58,10 @@ public final class ReportSerde {
     static Report decode(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != 1 && format != FORMAT) {
                 throw new IllegalStateException("unknown re-partitioned report format " + format);
             }
-            String icao24 = in.readUTF();
+            String icao24 = readString(in, format);
             long time = in.readLong();
             double latitude = in.readDouble();
             double longitude = in.readDouble();
@@ -71,7 +74,8 @@ public final class ReportSerde {
             byte onGround = in.readByte();
             return new Report(icao24, time, latitude, longitude, baroAltitude, geoAltitude, rate,
                     source < 0 ? null : VerticalRateSource.values()[source], groundSpeed, track,
-                    onGround < 0 ? null : onGround == 1, readNullable(in), readNullable(in), readNullable(in));
+                    onGround < 0 ? null : onGround == 1, readNullable(in, format), readNullable(in, format),
+                    readNullable(in, format));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -80,11 +84,15 @@ public final class ReportSerde {
     private static void writeNullable(DataOutputStream out, String s) throws IOException {
         out.writeBoolean(s != null);
         if (s != null) {
-            out.writeUTF(s);
+            StateStrings.write(out, s);
         }
     }
 
-    private static String readNullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+    private static String readNullable(DataInputStream in, byte format) throws IOException {
+        return in.readBoolean() ? readString(in, format) : null;
+    }
+
+    private static String readString(DataInputStream in, byte format) throws IOException {
+        return format == 1 ? in.readUTF() : StateStrings.read(in);
     }
 }

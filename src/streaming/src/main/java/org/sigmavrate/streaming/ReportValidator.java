@@ -15,15 +15,31 @@ import org.sigmavrate.domain.spec.Spec;
 public final class ReportValidator {
     /** 2000-01-01: anything earlier is a unit error (seconds sent as milliseconds), not a recording */
     static final long EARLIEST_MILLIS = 946_684_800_000L;
+    /**
+     * Longest strings taken, in chars: an ICAO callsign has 8 (some feeds pad it), a data source is a short label.
+     * Longer is not a report but an attack or a bug, and would only grow the state (the data source is kept per
+     * flight and per pending window).
+     */
+    static final int MAX_ICAO24_CHARS = 16;
+    static final int MAX_CALLSIGN_CHARS = 16;
+    static final int MAX_DATA_SOURCE_CHARS = 128;
 
     private final ChannelLimits rateLimits;
     private final ChannelLimits altitudeLimits;
     private final long maxFutureMillis;
+    private final long maxAgeMillis;
 
+    /** Without an age limit. */
     public ReportValidator(Spec spec, long maxFutureMillis) {
+        this(spec, maxFutureMillis, 0);
+    }
+
+    /** @param maxAgeMillis reports older than this behind the wall clock are rejected; 0: no limit */
+    public ReportValidator(Spec spec, long maxFutureMillis, long maxAgeMillis) {
         this.rateLimits = spec.limits(Channel.VERTICAL_RATE);
         this.altitudeLimits = spec.limits(Channel.ALTITUDE);
         this.maxFutureMillis = maxFutureMillis;
+        this.maxAgeMillis = maxAgeMillis;
     }
 
     /** The outcome: a report in the product's units, or why the record is rejected. */
@@ -34,6 +50,12 @@ public final class ReportValidator {
     }
 
     public Checked check(SurveillanceReport r, long nowMillis) {
+        String tooLong = tooLong("icao24", r.getIcao24(), MAX_ICAO24_CHARS);
+        tooLong = tooLong != null ? tooLong : tooLong("callsign", r.getCallsign(), MAX_CALLSIGN_CHARS);
+        tooLong = tooLong != null ? tooLong : tooLong("data_source", r.getDataSource(), MAX_DATA_SOURCE_CHARS);
+        if (tooLong != null) {
+            return reject("too-long", tooLong);
+        }
         String icao = r.getIcao24() == null ? "" : r.getIcao24().trim().toLowerCase();
         if (!icao.matches("[0-9a-f]{6}")) {
             return reject("bad-icao24", "icao24 '" + r.getIcao24() + "' is not six hex digits");
@@ -45,6 +67,10 @@ public final class ReportValidator {
         if (t > nowMillis + maxFutureMillis) {
             return reject("future", "event_time " + r.getEventTime() + " is more than " + maxFutureMillis / 1000
                     + " s ahead of the clock");
+        }
+        if (maxAgeMillis > 0 && t < nowMillis - maxAgeMillis) {
+            return reject("too-old", "event_time " + r.getEventTime() + " is more than " + maxAgeMillis / 1000
+                    + " s behind the clock");
         }
         String bad = outside("latitude_deg", r.getLatitudeDeg(), -90, 90);
         bad = bad != null ? bad : outside("longitude_deg", r.getLongitudeDeg(), -180, 180);
@@ -68,6 +94,11 @@ public final class ReportValidator {
                 nan(r.getBaroAltitudeFt()), nan(r.getGeoAltitudeFt()), nan(r.getVerticalRateFpm()), source,
                 nan(r.getGroundSpeedKt()), nan(r.getTrackDeg()), r.getOnGround(), r.getCallsign(), r.getDataSource(),
                 null);
+    }
+
+    private static String tooLong(String field, String value, int max) {
+        return value != null && value.length() > max
+                ? field + " has " + value.length() + " chars, more than " + max : null;
     }
 
     private static Checked reject(String reason, String detail) {

@@ -1,11 +1,14 @@
 package org.sigmavrate.streaming;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,6 +25,17 @@ public final class StreamingMetrics {
     private final DistributionSummary batchWindows;
     private final DistributionSummary forwardCalls;
     private final Map<String, Counter> byTag = new ConcurrentHashMap<>();
+    /**
+     * Records skipped by {@link SkipAndCountHandler}, per handler. Kafka Streams creates its handlers itself, from a
+     * class name, with no way to hand them this object: so they count in the process, and every instance shows the
+     * process's counts on its registry (one topology per process in the service and in load-bench).
+     */
+    private static final Map<String, LongAdder> SKIPPED = new ConcurrentHashMap<>();
+    static final List<String> HANDLERS = List.of("processing", "production", "serialization", "deserialization");
+
+    static {
+        HANDLERS.forEach(h -> SKIPPED.put(h, new LongAdder()));
+    }
 
     public StreamingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -47,6 +61,16 @@ public final class StreamingMetrics {
         forwardCalls = DistributionSummary.builder("sigmavrate.forward.calls.per.window")
                 .description("model evaluations per infilled window").publishPercentileHistogram()
                 .minimumExpectedValue(1.0).maximumExpectedValue(1000.0).register(registry);
+        for (String handler : HANDLERS) {
+            FunctionCounter.builder("sigmavrate.records.skipped", SKIPPED.get(handler), LongAdder::doubleValue)
+                    .description("records a Kafka Streams exception handler skipped (logged with where they were)")
+                    .tag("handler", handler).register(registry);
+        }
+    }
+
+    /** A record skipped by an exception handler, counted in the process (see {@link #SKIPPED}). */
+    static void skipped(String handler) {
+        SKIPPED.computeIfAbsent(handler, h -> new LongAdder()).increment();
     }
 
     public static StreamingMetrics noop() {
@@ -123,6 +147,10 @@ public final class StreamingMetrics {
             search = search.tag(tagKey, tagValue);
         }
         Counter c = search.counter();
-        return c == null ? 0 : c.count();
+        if (c != null) {
+            return c.count();
+        }
+        FunctionCounter f = search.functionCounter();
+        return f == null ? 0 : f.count();
     }
 }

@@ -17,9 +17,10 @@ import org.sigmavrate.tracking.TrackRules;
  *                         (the σ-GPT on CPU) stretches the cadence (the least-changed flights wait) instead of
  *                         running calls of minutes whose outputs would all come late
  * @param limits           retries, watchdog timeout and the per-flight cap of pending windows
+ * @param recordLimits     bad input: how old a report may be, how large a dead letter
  */
 public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
-        int maxBatchWindows, long batchBudgetMillis, BatchLimits limits) {
+        int maxBatchWindows, long batchBudgetMillis, BatchLimits limits, RecordLimits recordLimits) {
 
     /**
      * Topic names, declared once.
@@ -29,25 +30,56 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
     public record Topics(String input, String trajectories, String bands, String deadLetter, String forecastFailures) {
     }
 
+    /**
+     * What bad input the topology refuses, and how large its dead letters may be ({@code forecaster.bad-records.*}).
+     *
+     * @param maxAgeMillis       reports older than this behind the wall clock are dead-lettered (0: no limit)
+     * @param deadLetterMaxBytes a dead letter (value, key and headers) above this is truncated: under the dead-letter
+     *                           topic's {@code max.message.bytes} and the producer's {@code max.request.size}
+     */
+    public record RecordLimits(long maxAgeMillis, int deadLetterMaxBytes) {
+        /** No age limit, dead letters as large as Kafka takes them (benchmarks and tests of other things). */
+        public static final RecordLimits NONE = new RecordLimits(0, Integer.MAX_VALUE);
+
+        public RecordLimits {
+            if (maxAgeMillis < 0 || deadLetterMaxBytes < 1024) {
+                throw new IllegalArgumentException("max age >= 0, dead-letter max bytes >= 1024");
+            }
+        }
+    }
+
+    /** Without limits on bad input ({@link RecordLimits#NONE}). */
+    public StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
+            int maxBatchWindows, long batchBudgetMillis, BatchLimits limits) {
+        this(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis, limits,
+                RecordLimits.NONE);
+    }
+
     public StreamingSettings {
         if (maxBatchWindows < 1 || batchEveryMillis < 1 || batchBudgetMillis < 0) {
             throw new IllegalArgumentException("batch: every-ms >= 1, max-windows >= 1, budget-ms >= 0");
         }
         java.util.Objects.requireNonNull(limits, "limits");
+        java.util.Objects.requireNonNull(recordLimits, "recordLimits (RecordLimits.NONE for none)");
     }
 
     public StreamingSettings withBatch(int maxWindows, long budgetMillis) {
         return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxWindows, budgetMillis,
-                limits);
+                limits, recordLimits);
     }
 
     public StreamingSettings withTopics(Topics t) {
         return new StreamingSettings(t, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis,
-                limits);
+                limits, recordLimits);
     }
 
     public StreamingSettings withLimits(BatchLimits l) {
         return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows,
-                batchBudgetMillis, l);
+                batchBudgetMillis, l, recordLimits);
+    }
+
+    public StreamingSettings withRecordLimits(RecordLimits r) {
+        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows,
+                batchBudgetMillis, limits, r);
     }
 }

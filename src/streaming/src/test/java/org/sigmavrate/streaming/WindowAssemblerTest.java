@@ -118,6 +118,7 @@ class WindowAssemblerTest {
     void lateReportsWithinGraceAreUsedOlderOnesDropped() {
         FlightTrack track = new FlightTrack("3c6586");
         track.accept(Fixtures.domain("3c6586", t(0), 3000, 1500), rules);
+        track.accept(Fixtures.domain("3c6586", t(40), 4000, 1500), rules); // 100 s after 0 would wait (FlightTrack)
         track.accept(Fixtures.domain("3c6586", t(100), 5500, 1500), rules);
         track.markTriggered();
         assertEquals(FlightTrack.Outcome.ACCEPTED, track.accept(Fixtures.domain("3c6586", t(50), 4250, 1500), rules));

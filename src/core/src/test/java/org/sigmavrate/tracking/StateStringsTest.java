@@ -1,0 +1,61 @@
+package org.sigmavrate.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.sigmavrate.batching.PendingWindow;
+import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.grid.GriddedFlight;
+
+/** Strings of any length in encoded state, and a corrupt length that cannot make the reader allocate. */
+class StateStringsTest {
+    private static byte[] written(String... strings) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            for (String s : strings) {
+                StateStrings.write(out, s);
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void stringsOverWriteUtfsLimitNullAndUnicodeRoundTrip() throws IOException {
+        String huge = "\u00e9".repeat(40_000); // 80,000 UTF-8 bytes: writeUTF throws above 65,535
+        assertThrows(java.io.UTFDataFormatException.class,
+                () -> new DataOutputStream(new ByteArrayOutputStream()).writeUTF(huge));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(written(huge, null, "", "opensky")));
+        assertEquals(huge, StateStrings.read(in));
+        assertNull(StateStrings.read(in));
+        assertEquals("", StateStrings.read(in));
+        assertEquals("opensky", StateStrings.read(in));
+    }
+
+    @Test
+    void aLengthBeyondTheBytesLeftFailsBeforeAllocating() {
+        byte[] corrupt = {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 'a', 'b'}; // declares ~2 GB
+        assertThrows(EOFException.class,
+                () -> StateStrings.read(new DataInputStream(new ByteArrayInputStream(corrupt))));
+    }
+
+    @Test
+    void aPendingWindowWithADataSourceOverSixtyFourKilobytesSurvivesItsBytes() {
+        String huge = "d".repeat(70_000);
+        GriddedFlight g = new GriddedFlight("3c6586-20230601T120000Z", huge, 1_685_620_800_000L, 10_000,
+                new double[] {1500, 1400}, new double[] {3000, 3250}, new byte[] {0, 0});
+        PendingWindow w = new PendingWindow(new ObservedWindow("3c6586", g, 1_685_620_810_000L, 42), 1.5, 7);
+        PendingWindow back = PendingWindow.decode(PendingWindow.encode(List.of(w))).get(0);
+        assertEquals(huge, back.window().window().dataSource());
+        assertEquals(true, w.sameWindowAs(back));
+    }
+}
