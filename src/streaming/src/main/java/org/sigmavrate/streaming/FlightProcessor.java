@@ -23,6 +23,8 @@ import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.tracking.FlightTrack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka side of per-aircraft state and batched inference; the decisions are the core's. Each report updates its
@@ -34,6 +36,7 @@ import org.sigmavrate.tracking.FlightTrack;
  * exactly-once.
  */
 public final class FlightProcessor implements Processor<String, Report, String, FlightOutput> {
+    private static final Logger LOG = LoggerFactory.getLogger(FlightProcessor.class);
     private final StreamingSettings settings;
     private final WindowAssembler assembler;
     private final String specSha256;
@@ -70,11 +73,28 @@ public final class FlightProcessor implements Processor<String, Report, String, 
                 now -> publish(inference.flush(pending)));
     }
 
+    /**
+     * The aircraft's stored track, or a new one. State that cannot be read (a format from a newer release, a damaged
+     * changelog) starts the aircraft afresh and is counted: skipping its reports instead would blind it for good.
+     */
+    private FlightTrack storedTrack(String key) {
+        byte[] stored = flights.get(key);
+        if (stored == null) {
+            return new FlightTrack(key);
+        }
+        try {
+            return FlightTrack.fromBytes(key, stored);
+        } catch (RuntimeException e) {
+            metrics.stateReset("unreadable-flight-state");
+            LOG.warn("flight state of {} unreadable ({}): starting it afresh", key, e.getMessage());
+            return new FlightTrack(key);
+        }
+    }
+
     @Override
     public void process(Record<String, Report> record) {
         String key = record.key();
-        byte[] stored = flights.get(key);
-        FlightTrack track = stored == null ? new FlightTrack(key) : FlightTrack.fromBytes(key, stored);
+        FlightTrack track = storedTrack(key);
         switch (track.accept(record.value(), assembler.rules())) {
             case LATE -> {
                 metrics.lateDropped();

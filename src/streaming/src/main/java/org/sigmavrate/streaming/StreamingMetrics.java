@@ -97,6 +97,12 @@ public final class StreamingMetrics {
                 .tag("reason", reason).register(registry)).increment();
     }
 
+    public void stateReset(String reason) {
+        byTag.computeIfAbsent("rst\u0000" + reason, k -> Counter.builder("sigmavrate.state.reset")
+                .description("aircraft whose stored state could not be read and was started afresh")
+                .tag("reason", reason).register(registry)).increment();
+    }
+
     public void recordsOut(String topic, int n) {
         byTag.computeIfAbsent("out\u0000" + topic, k -> Counter.builder("sigmavrate.records.out")
                 .description("records produced").tag("topic", topic).register(registry)).increment(n);

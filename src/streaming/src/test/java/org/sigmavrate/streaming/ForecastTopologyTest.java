@@ -229,6 +229,20 @@ class ForecastTopologyTest {
                 out.stream().map(InfilledTrajectory::getFlightId).collect(Collectors.toList()));
     }
 
+    @Test
+    void unreadableFlightStateStartsTheAircraftAfreshInsteadOfBlindingIt() {
+        Harness h = new Harness();
+        KeyValueStore<String, byte[]> flights = h.driver.getKeyValueStore(ForecastTopology.FLIGHTS_STORE);
+        flights.put("3c6586", new byte[] {99, 1, 2, 3});
+        h.send("3c6586", Fixtures.climbing("3c6586", t(0)));
+        h.send("3c6586", Fixtures.climbing("3c6586", t(10)));
+        h.flush();
+        List<InfilledTrajectory> out = trajectories(h.trajectories.readKeyValuesToList());
+        assertEquals(List.of("3c6586-20230601T120000Z"),
+                out.stream().map(InfilledTrajectory::getFlightId).collect(Collectors.toList()));
+        assertEquals(1.0, h.metrics.count("sigmavrate.state.reset", "reason", "unreadable-flight-state"), 1e-9);
+    }
+
     /** Many aircraft, irregular sparse reports, some out of order. */
     private static List<SurveillanceReport> traffic() {
         List<SurveillanceReport> out = new ArrayList<>();
