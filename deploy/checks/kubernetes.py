@@ -17,7 +17,8 @@ PROBES = {"readinessProbe": "/q/health/ready", "livenessProbe": "/q/health/live"
 # CUDA libraries and context in host memory (docs/STREAMING.md, "Security")
 NATIVE_HEADROOM_MIB = 2048
 GPU_NATIVE_HEADROOM_MIB = 4096
-MEMORY_UNITS = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "Ti": 1024 * 1024, "K": 1000 / 1024 ** 2, "M": 1000 ** 2 / 1024 ** 2,
+MEMORY_UNITS = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "Ti": 1024 * 1024,
+                "K": 1000 / 1024 ** 2, "M": 1000 ** 2 / 1024 ** 2,
                 "G": 1000 ** 3 / 1024 ** 2}
 POD_NAME = {"fieldRef": {"fieldPath": "metadata.name"}}
 
@@ -172,7 +173,8 @@ def check_hardening(where, pod, container, report):
     report.check(setting("runAsNonRoot") is True, f"{where}: container {name} may run as root (runAsNonRoot: true "
                                                    f"missing)")
     user = setting("runAsUser")
-    report.check(isinstance(user, int) and user > 0, f"{where}: container {name} runAsUser {user} is not a non-root uid")
+    report.check(isinstance(user, int) and user > 0,
+                 f"{where}: container {name} runAsUser {user} is not a non-root uid")
     seccomp = (setting("seccompProfile") or {}).get("type")
     report.check(seccomp == "RuntimeDefault", f"{where}: container {name} seccompProfile {seccomp}, expected "
                                               f"RuntimeDefault")
@@ -191,7 +193,8 @@ def check_hardening(where, pod, container, report):
     volumes = {v.get("name"): v for v in pod.get("volumes") or []}
     mounts = {m.get("mountPath"): m for m in container.get("volumeMounts") or []}
     mount = mounts.get(tmpdir)
-    report.check(mount is not None and not mount.get("readOnly") and "emptyDir" in (volumes.get(mount.get("name")) or {}),
+    volume = volumes.get((mount or {}).get("name")) or {}
+    report.check(mount is not None and not mount.get("readOnly") and "emptyDir" in volume,
                  f"{where}: container {name} has no writable emptyDir volume on java.io.tmpdir {tmpdir} (ONNX Runtime "
                  f"and RocksDB unpack their native libraries there)")
     limits = (container.get("resources") or {}).get("limits") or {}
@@ -207,5 +210,5 @@ def check_hardening(where, pod, container, report):
         heap = limit * (float(percentage.group(1)) if percentage else 25.0) / 100
     headroom = GPU_NATIVE_HEADROOM_MIB if "nvidia.com/gpu" in limits else NATIVE_HEADROOM_MIB
     report.check(limit - heap >= headroom, f"{where}: container {name} leaves {limit - heap:.0f} MiB beside a "
-                                           f"{heap:.0f} MiB heap under its {limit:.0f} MiB limit; RocksDB, ONNX Runtime "
-                                           f"and the JVM's own memory need at least {headroom} MiB")
+                                           f"{heap:.0f} MiB heap under its {limit:.0f} MiB limit; RocksDB, ONNX "
+                                           f"Runtime and the JVM's own memory need at least {headroom} MiB")

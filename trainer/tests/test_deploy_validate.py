@@ -105,7 +105,8 @@ MUTATIONS = {
         "no writable emptyDir volume on java.io.tmpdir /tmp"),
     "tmpdir-off-the-volume": (
         "deploy/kubernetes/forecaster.yaml", '"-XX:MaxRAMPercentage=40"',
-        '"-XX:MaxRAMPercentage=40 -Djava.io.tmpdir=/var/tmp"', "no writable emptyDir volume on java.io.tmpdir /var/tmp"),
+        '"-XX:MaxRAMPercentage=40 -Djava.io.tmpdir=/var/tmp"',
+        "no writable emptyDir volume on java.io.tmpdir /var/tmp"),
     "privilege-escalation-allowed": (
         "deploy/kubernetes/forecaster.yaml", "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true",
         "lacks allowPrivilegeEscalation: false"),
@@ -127,7 +128,7 @@ MUTATIONS = {
         "startupProbe on None, expected /q/health/started"),
     "heap-leaves-no-native-headroom": (
         "deploy/kubernetes/forecaster.yaml", '"-XX:MaxRAMPercentage=40"', '"-XX:MaxRAMPercentage=70"',
-        "RocksDB, ONNX Runtime and the JVM's own memory need at least 2048 MiB"),
+        "the JVM's own memory need at least 2048 MiB"),
     "gpu-heap-leaves-no-native-headroom": (
         "deploy/kubernetes/forecaster-cuda.yaml", '"-XX:MaxRAMPercentage=25"', '"-XX:MaxRAMPercentage=60"',
         "need at least 4096 MiB"),
