@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.streaming.AvroFormat;
 import org.sigmavrate.streaming.Replay;
 
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -64,6 +67,10 @@ class ServiceTest {
                 .body("checks.find { it.name == 'Kafka Streams running' }.data.restoring_stores", equalTo(0));
         assertTrue(ready.asString().contains("surveillance-reports"), "the topics check names the input topic: "
                 + ready.asString());
+        // the extension hands Kafka Streams the beans that resolve for these types (Instance<...> in
+        // KafkaStreamsProducer): the health checks' own
+        assertTrue(Arc.container().select(StreamsUncaughtExceptionHandler.class).get() instanceof StreamThreadFailures);
+        assertTrue(Arc.container().select(StateRestoreListener.class).get() instanceof StateRestorations);
     }
 
     @Test
