@@ -13,7 +13,10 @@
   publishNotReadyAddresses) selects its pods and no other workload's; application.server names that service; probes
   on /q/health/live and /q/health/ready and among the service's endpoints; a distinct KAFKA_STREAMS_APPLICATION_ID
   per workload; state dir on a claimed volume; a PodDisruptionBudget per StatefulSet; the declared topics are exactly
-  the configured four.
+  the configured four. Hardening: runAsNonRoot with a non-root uid, seccompProfile RuntimeDefault, no privilege
+  escalation, capabilities dropped (ALL), a read-only root filesystem with an emptyDir on java.io.tmpdir (where ONNX
+  Runtime and RocksDB unpack their native libraries), a startup probe on /q/health/started, and a memory limit that
+  leaves at least 2 GiB (4 GiB with a GPU) beside the heap (-XX:MaxRAMPercentage or -Xmx) for native memory.
 - Everywhere: FORECASTER_* variables name existing config keys, read from the @ConfigMapping(prefix = "forecaster")
   interface when there is one under src/, else from the application.properties files; FORECASTER_MODEL, if set, is
   the default (the σ-GPT).

@@ -1,4 +1,6 @@
-"""deploy/kubernetes: selectors, headless services, probes, application ids, state volumes, budgets and topics."""
+"""deploy/kubernetes: selectors, headless services, probes, application ids, state volumes, budgets, topics, and the
+pods' hardening (non-root, read-only root filesystem with writable volumes, no capabilities, seccomp, memory headroom
+beside the heap for RocksDB and ONNX Runtime)."""
 import re
 
 import yaml
@@ -8,7 +10,16 @@ from .config_keys import check_environment
 from .endpoints import is_endpoint
 
 WORKLOADS = ("StatefulSet", "Deployment")
-PROBES = {"readinessProbe": "/q/health/ready", "livenessProbe": "/q/health/live"}
+PROBES = {"readinessProbe": "/q/health/ready", "livenessProbe": "/q/health/live",
+          "startupProbe": "/q/health/started"}
+# native memory a container must keep beside the heap (limit x (1 - MaxRAMPercentage)): RocksDB (about 100 MB per store
+# instance at Kafka Streams' defaults, up to 12 per pod), ONNX Runtime and the JVM beyond the heap; with a GPU also the
+# CUDA libraries and context in host memory (docs/STREAMING.md, "Security")
+NATIVE_HEADROOM_MIB = 2048
+GPU_NATIVE_HEADROOM_MIB = 4096
+MEMORY_UNITS = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "Ti": 1024 * 1024,
+                "K": 1000 / 1024 ** 2, "M": 1000 ** 2 / 1024 ** 2,
+                "G": 1000 ** 3 / 1024 ** 2}
 POD_NAME = {"fieldRef": {"fieldPath": "metadata.name"}}
 
 
@@ -56,6 +67,7 @@ def check_kubernetes(root, config, endpoints, report):
                      f"{where}: selector does not match the pod labels")
         for container in workload["spec"]["template"]["spec"]["containers"]:
             check_probes(where, container, endpoints, report)
+            check_hardening(where, workload["spec"]["template"]["spec"], container, report)
             environment = container_env(container)
             check_environment(where, {k: v for k, v in environment.items() if not isinstance(v, dict)}, config, report)
         if workload["kind"] == "StatefulSet":
@@ -133,3 +145,70 @@ def check_topics(kafka_topics, jobs, config, report):
     report.check(declared == configured, f"deploy/kubernetes: topics declared {sorted(declared)} differ from the "
                                          f"configured {sorted(configured)} ({config.source})")
     return declared
+
+
+def mebibytes(quantity):
+    """A Kubernetes memory quantity (3Gi, 512Mi, 4G, bytes) in MiB; None if unreadable."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([KMGT]i?)?", str(quantity).strip())
+    if not match:
+        return None
+    return float(match.group(1)) * (MEMORY_UNITS[match.group(2)] if match.group(2) else 1 / 1024 ** 2)
+
+
+def java_options(environment):
+    return str(environment.get("JAVA_TOOL_OPTIONS") or "") + " " + str(environment.get("JDK_JAVA_OPTIONS") or "")
+
+
+def check_hardening(where, pod, container, report):
+    """Never root, no privilege, a read-only root filesystem with a volume where the JVM writes its temporary files
+    (the state dir's volume is check_stateful_set's), and a memory limit leaving room beside the heap for native
+    memory. The startup probe is check_probes'."""
+    name = container.get("name")
+    pod_security = pod.get("securityContext") or {}
+    security = container.get("securityContext") or {}
+
+    def setting(key):
+        return security[key] if key in security else pod_security.get(key)
+
+    report.check(setting("runAsNonRoot") is True, f"{where}: container {name} may run as root (runAsNonRoot: true "
+                                                   f"missing)")
+    user = setting("runAsUser")
+    report.check(isinstance(user, int) and user > 0,
+                 f"{where}: container {name} runAsUser {user} is not a non-root uid")
+    seccomp = (setting("seccompProfile") or {}).get("type")
+    report.check(seccomp == "RuntimeDefault", f"{where}: container {name} seccompProfile {seccomp}, expected "
+                                              f"RuntimeDefault")
+    report.check(security.get("allowPrivilegeEscalation") is False,
+                 f"{where}: container {name} lacks allowPrivilegeEscalation: false")
+    dropped = [str(c).upper() for c in (security.get("capabilities") or {}).get("drop") or []]
+    added = (security.get("capabilities") or {}).get("add") or []
+    report.check("ALL" in dropped and not added, f"{where}: container {name} keeps capabilities (drop {dropped}, add "
+                                                 f"{added}; expected drop [ALL])")
+    report.check(security.get("readOnlyRootFilesystem") is True,
+                 f"{where}: container {name} lacks readOnlyRootFilesystem: true")
+    # with a read-only root, java.io.tmpdir (ONNX Runtime's and RocksDB's native libraries) must be a writable volume
+    environment = container_env(container)
+    tmpdir = re.search(r"-Djava\.io\.tmpdir=(\S+)", java_options(environment))
+    tmpdir = tmpdir.group(1) if tmpdir else "/tmp"
+    volumes = {v.get("name"): v for v in pod.get("volumes") or []}
+    mounts = {m.get("mountPath"): m for m in container.get("volumeMounts") or []}
+    mount = mounts.get(tmpdir)
+    volume = volumes.get((mount or {}).get("name")) or {}
+    report.check(mount is not None and not mount.get("readOnly") and "emptyDir" in volume,
+                 f"{where}: container {name} has no writable emptyDir volume on java.io.tmpdir {tmpdir} (ONNX Runtime "
+                 f"and RocksDB unpack their native libraries there)")
+    limits = (container.get("resources") or {}).get("limits") or {}
+    limit = mebibytes(limits["memory"]) if "memory" in limits else None
+    if not report.check(limit is not None, f"{where}: container {name} has no memory limit"):
+        return
+    percentage = re.search(r"-XX:MaxRAMPercentage=(\d+(?:\.\d+)?)", java_options(environment))
+    explicit_heap = re.search(r"-Xmx(\d+)([kmgKMG]?)", java_options(environment))
+    if explicit_heap:
+        heap = float(explicit_heap.group(1)) * {"": 1 / 1024 ** 2, "k": 1 / 1024, "m": 1, "g": 1024}[
+            explicit_heap.group(2).lower()]
+    else:
+        heap = limit * (float(percentage.group(1)) if percentage else 25.0) / 100
+    headroom = GPU_NATIVE_HEADROOM_MIB if "nvidia.com/gpu" in limits else NATIVE_HEADROOM_MIB
+    report.check(limit - heap >= headroom, f"{where}: container {name} leaves {limit - heap:.0f} MiB beside a "
+                                           f"{heap:.0f} MiB heap under its {limit:.0f} MiB limit; RocksDB, ONNX "
+                                           f"Runtime and the JVM's own memory need at least {headroom} MiB")

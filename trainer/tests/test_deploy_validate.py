@@ -97,6 +97,43 @@ MUTATIONS = {
     "topic-misnamed": (
         "deploy/kubernetes/topics.yaml", "name: density-bands\n", "name: density-band\n",
         "topics declared ['density-band', "),
+    "root-filesystem-writable": (
+        "deploy/kubernetes/forecaster.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false",
+        "container forecaster lacks readOnlyRootFilesystem: true"),
+    "no-writable-tmp": (
+        "deploy/kubernetes/forecaster.yaml", "            - {name: tmp, mountPath: /tmp}\n", "",
+        "no writable emptyDir volume on java.io.tmpdir /tmp"),
+    "tmpdir-off-the-volume": (
+        "deploy/kubernetes/forecaster.yaml", '"-XX:MaxRAMPercentage=40"',
+        '"-XX:MaxRAMPercentage=40 -Djava.io.tmpdir=/var/tmp"',
+        "no writable emptyDir volume on java.io.tmpdir /var/tmp"),
+    "privilege-escalation-allowed": (
+        "deploy/kubernetes/forecaster.yaml", "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true",
+        "lacks allowPrivilegeEscalation: false"),
+    "capabilities-kept": (
+        "deploy/kubernetes/forecaster.yaml", "capabilities: {drop: [ALL]}", "capabilities: {drop: [NET_RAW]}",
+        "keeps capabilities"),
+    "seccomp-unconfined": (
+        "deploy/kubernetes/forecaster-cuda.yaml", "seccompProfile: {type: RuntimeDefault}",
+        "seccompProfile: {type: Unconfined}", "seccompProfile Unconfined, expected RuntimeDefault"),
+    "container-may-run-as-root": (
+        "deploy/kubernetes/forecaster.yaml", "runAsNonRoot: true\n            allowPrivilegeEscalation",
+        "runAsNonRoot: false\n            allowPrivilegeEscalation", "may run as root"),
+    "root-uid": (
+        "deploy/kubernetes/forecaster.yaml", "runAsUser: 1001", "runAsUser: 0", "runAsUser 0 is not a non-root uid"),
+    "no-startup-probe": (
+        "deploy/kubernetes/forecaster-cuda.yaml",
+        "          startupProbe:\n            httpGet: {path: /q/health/started, port: http}\n"
+        "            periodSeconds: 5\n            failureThreshold: 120\n", "",
+        "startupProbe on None, expected /q/health/started"),
+    "heap-leaves-no-native-headroom": (
+        "deploy/kubernetes/forecaster.yaml", '"-XX:MaxRAMPercentage=40"', '"-XX:MaxRAMPercentage=70"',
+        "the JVM's own memory need at least 2048 MiB"),
+    "gpu-heap-leaves-no-native-headroom": (
+        "deploy/kubernetes/forecaster-cuda.yaml", '"-XX:MaxRAMPercentage=25"', '"-XX:MaxRAMPercentage=60"',
+        "need at least 4096 MiB"),
+    "no-memory-limit": (
+        "deploy/kubernetes/forecaster.yaml", "limits: {memory: 4Gi}", "limits: {}", "has no memory limit"),
 }
 
 

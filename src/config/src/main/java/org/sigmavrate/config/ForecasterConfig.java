@@ -146,6 +146,12 @@ public interface ForecasterConfig {
     /** The command line's offline commands, where they differ from the service on purpose. */
     Offline offline();
 
+    /** The service's health checks. */
+    Health health();
+
+    /** The service's {@code /forecasts} queries. */
+    Query query();
+
     /** {@code forecaster.altitude-consistency.*} */
     interface AltitudeConsistencyConfig {
         /**
@@ -325,5 +331,41 @@ public interface ForecasterConfig {
          */
         @WithDefault("auto")
         ExecutionProvider executionProvider();
+    }
+
+    /** {@code forecaster.health.*} */
+    interface Health {
+        /**
+         * Liveness turns DOWN when more stream threads than this fail within the window (each is replaced; a poison
+         * record makes its replacement fail again within seconds, a broker hiccup once or twice): a loop, for the
+         * orchestrator to restart the instance. It turns UP again once the window holds no more than this.
+         */
+        @WithDefault("3")
+        int threadFailures();
+
+        /** The sliding window over which stream-thread failures are counted. */
+        @WithDefault("300")
+        long threadFailureWindowSeconds();
+    }
+
+    /** {@code forecaster.query.*} */
+    interface Query {
+        /**
+         * Threads that answer {@code /forecasts} (store lookups and forwards to the owning instance), apart from the
+         * HTTP worker threads that run the health checks, so that slow queries never starve the probes.
+         */
+        @WithDefault("4")
+        int threads();
+
+        /** Queries waiting for a thread beyond this many are refused at once (503, Retry-After). */
+        @WithDefault("64")
+        int maxQueued();
+
+        /**
+         * A query unanswered after this long (waiting included) gets 504; also the HTTP timeout of a query forwarded
+         * to the owning instance.
+         */
+        @WithDefault("5000")
+        long timeoutMs();
     }
 }

@@ -7,10 +7,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -42,6 +46,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.sigmavrate.avro.v1.DensityBands;
 import org.sigmavrate.streaming.ForecastTopology;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
 /**
  * The latest density bands of one aircraft: from this instance's store when it owns the aircraft's key, else from
  * the instance that does (Kafka Streams interactive queries; instances find each other by their
@@ -57,6 +63,12 @@ public class ForecastResource {
     @ConfigProperty(name = "quarkus.kafka-streams.application-server")
     Optional<String> applicationServer;
 
+    /** the queries' own threads: never the HTTP worker threads that run the health checks */
+    @Inject
+    ForecastQueries queries;
+
+    private static final Pattern ICAO24 = Pattern.compile("[0-9a-fA-F]{6}");
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @GET
@@ -68,15 +80,27 @@ public class ForecastResource {
     @APIResponse(responseCode = "200", description = "the latest bands", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT,
                     description = "DensityBands in Avro's JSON encoding (schemas/density-bands.avsc)")))
+    @APIResponse(responseCode = "400", description = "icao24 is not 6 hexadecimal digits")
     @APIResponse(responseCode = "404", description = "no bands for this aircraft (yet)")
     @APIResponse(responseCode = "502", description = "the instance that holds the aircraft did not answer")
-    @APIResponse(responseCode = "503", description = "the stream is not running yet (starting, rebalancing)")
-    public Response latest(
+    @APIResponse(responseCode = "503", description = "the stream is not running yet (starting, rebalancing), or too many "
+            + "queries are in progress (Retry-After)")
+    @APIResponse(responseCode = "504", description = "no answer within forecaster.query.timeout-ms")
+    public CompletionStage<Response> latest(
             @Parameter(description = "ICAO 24-bit address, hex (case-insensitive)", example = "3c6586")
             @PathParam("icao24") String icao24,
             @Parameter(description = "answer from this instance's store only, without asking the owner")
             @QueryParam("local") boolean local) {
-        String key = icao24.toLowerCase(Locale.ROOT);
+        if (!ICAO24.matcher(icao24).matches()) {
+            String shown = icao24.length() > 32 ? icao24.substring(0, 32) + "..." : icao24;
+            return CompletableFuture.completedFuture(json(Response.Status.BAD_REQUEST, "{\"error\":\"icao24 must be 6 "
+                    + "hexadecimal digits, an ICAO 24-bit address such as 3c6586\",\"icao24\":\""
+                    + new String(JsonStringEncoder.getInstance().quoteAsString(shown)) + "\"}"));
+        }
+        return queries.run(() -> answer(icao24.toLowerCase(Locale.ROOT), local));
+    }
+
+    private Response answer(String key, boolean local) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return json(Response.Status.SERVICE_UNAVAILABLE, "{\"error\":\"the stream is not running yet\"}");
         }
@@ -99,9 +123,12 @@ public class ForecastResource {
     private Response forward(HostInfo owner, String key) {
         try {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":"
-                    + owner.port() + "/forecasts/" + key + "?local=true")).timeout(Duration.ofSeconds(5)).build(),
+                    + owner.port() + "/forecasts/" + key + "?local=true")).timeout(queries.timeout()).build(),
                     HttpResponse.BodyHandlers.ofString());
             return Response.status(r.statusCode()).type(MediaType.APPLICATION_JSON).entity(r.body()).build();
+        } catch (HttpTimeoutException e) {
+            return json(Response.Status.GATEWAY_TIMEOUT, "{\"error\":\"owner " + owner + " did not answer within "
+                    + queries.timeout().toMillis() + " ms\"}");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return json(Response.Status.SERVICE_UNAVAILABLE, "{\"error\":\"interrupted\"}");

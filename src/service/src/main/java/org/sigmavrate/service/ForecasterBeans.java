@@ -1,5 +1,6 @@
 package org.sigmavrate.service;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +12,7 @@ import jakarta.inject.Singleton;
 
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 import org.sigmavrate.batching.InferencePool;
@@ -157,13 +159,36 @@ public class ForecasterBeans {
         return ForecastTopology.build(settings, spec, forecaster, format, metrics, inference);
     }
 
-    /** A failed stream thread is replaced (its tasks restart from the last commit) rather than stopping the service. */
+    /**
+     * Kafka Streams' uncaught-exception handler (the extension sets the {@link StreamsUncaughtExceptionHandler} bean): a
+     * failed stream thread is replaced, and failures in a loop turn liveness DOWN ({@link StreamThreadsLiveness}).
+     */
     @Produces
     @Singleton
-    StreamsUncaughtExceptionHandler uncaughtExceptions() {
-        return e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        };
+    StreamThreadFailures uncaughtExceptions(ForecasterConfig config, MeterRegistry registry) {
+        StreamThreadFailures failures = new StreamThreadFailures(config.health().threadFailures(),
+                Duration.ofSeconds(config.health().threadFailureWindowSeconds()), System::nanoTime);
+        FunctionCounter.builder("sigmavrate.stream.thread.failures", failures, StreamThreadFailures::total)
+                .description("stream threads failed (and replaced)").register(registry);
+        return failures;
+    }
+
+    /** Restorations in progress, for readiness (the extension sets the {@link StateRestoreListener} bean). */
+    @Produces
+    @Singleton
+    StateRestorations restorations() {
+        return new StateRestorations();
+    }
+
+    /** The /forecasts queries' own threads. */
+    @Produces
+    @Singleton
+    ForecastQueries queries(ForecasterConfig config) {
+        ForecasterConfig.Query q = config.query();
+        return new ForecastQueries(q.threads(), q.maxQueued(), Duration.ofMillis(q.timeoutMs()));
+    }
+
+    void close(@Disposes ForecastQueries queries) {
+        queries.close();
     }
 }

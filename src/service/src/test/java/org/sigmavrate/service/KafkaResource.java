@@ -1,5 +1,8 @@
 package org.sigmavrate.service;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.Map;
 
 import org.sigmavrate.config.ConfigDefaults;
@@ -29,14 +32,14 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException("the test broker did not start", e);
         }
-        // a fresh state folder per run: the broker is new each run, so state kept from an earlier run would be stale
-        String stateDir;
         try {
-            stateDir = java.nio.file.Files.createTempDirectory("service-test-state").toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            // a fresh state folder per test application: a store left by an earlier run would answer for aircraft
+            // that this run's new broker has never seen
+            return Map.of("kafka.bootstrap.servers", cluster.bootstrapServers(), "kafka-streams.state.dir",
+                    Files.createTempDirectory("test-kafka-streams-state").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return Map.of("kafka.bootstrap.servers", cluster.bootstrapServers(), "kafka-streams.state.dir", stateDir);
     }
 
     @Override

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.streaming.AvroFormat;
 import org.sigmavrate.streaming.Replay;
 
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -54,13 +57,20 @@ class ServiceTest {
     @Test
     void liveAndReadyWithTheKafkaStreamsChecksAndTheModel() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Kafka Streams state health check"));
+                .body("checks.name", hasItems("Kafka Streams state health check", "stream threads not failing in a loop"))
+                .body("checks.find { it.name == 'stream threads not failing in a loop' }.data.failures_in_window",
+                        equalTo(0));
         Response ready = given().get("/q/health/ready");
         ready.then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItems("Kafka Streams topics health check", "Kafka Streams running", "model"))
-                .body("checks.find { it.name == 'model' }.data.model", equalTo("sgpt-small-v2"));
+                .body("checks.find { it.name == 'model' }.data.model", equalTo("sgpt-small-v2"))
+                .body("checks.find { it.name == 'Kafka Streams running' }.data.restoring_stores", equalTo(0));
         assertTrue(ready.asString().contains("surveillance-reports"), "the topics check names the input topic: "
                 + ready.asString());
+        // the extension hands Kafka Streams the beans that resolve for these types (Instance<...> in
+        // KafkaStreamsProducer): the health checks' own
+        assertTrue(Arc.container().select(StreamsUncaughtExceptionHandler.class).get() instanceof StreamThreadFailures);
+        assertTrue(Arc.container().select(StateRestoreListener.class).get() instanceof StateRestorations);
     }
 
     @Test
@@ -118,6 +128,16 @@ class ServiceTest {
         one = Replay.thin(one, 20, false, 7L);
         one = Replay.alignStarts(one, System.currentTimeMillis() - 30 * 60_000L);
         return Replay.inTimeOrder(one).stream().filter(r -> r.timeMillis() < System.currentTimeMillis()).toList();
+    }
+
+    @Test
+    void anIcao24ThatIsNotSixHexDigitsGetsA400WithAJsonError() {
+        for (String bad : List.of("3c658", "3c65867", "3c658g", "zzzzzz", "3c 658", "\"};x")) {
+            given().urlEncodingEnabled(true).get("/forecasts/{icao24}", bad).then().statusCode(400)
+                    .contentType("application/json").body("error", containsString("6 hexadecimal digits"))
+                    .body("icao24", equalTo(bad));
+        }
+        given().get("/forecasts/3C658A").then().statusCode(404); // valid, upper case: no bands for it yet
     }
 
     @Test
