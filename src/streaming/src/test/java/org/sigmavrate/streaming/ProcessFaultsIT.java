@@ -62,12 +62,13 @@ import kafka.server.BrokerServer;
  * Process-level faults on a real in-JVM KRaft broker ({@link TestBroker}), each injected while an inference batch is
  * surely in flight: the {@link GatedForecaster} holds calls behind a closed gate, and the test waits until a call
  * announces it is held before striking. Then: a kill -9 of the instance's JVM and a restart on the same state folder; a
- * restart of the broker while input flows; a second instance joining the group, which takes one of the two tasks over.
+ * restart of the broker while input flows; a second instance joining the group, which takes one of the two tasks over;
+ * one of two instances closed (as in a rolling restart), the other taking its task over.
  * Each test feeds six aircraft on two partitions in four parts (before the fault; one that starts the held batch; one
  * processed and committed while it is held, so the batch has been in flight across a commit; one after the fault) and
  * compares everything the two output topics hold (read_committed) with what the same topology gives in a
  * TopologyTestDriver for the same input: the same records, each once. That the windows held at the fault come out,
- * and (kill, rebalance) were computed again by the instance that owns them after it, is checked by name.
+ * and (kill, rebalance, leave) were computed again by the instance that owns them after it, is checked by name.
  */
 class ProcessFaultsIT {
     private static final Spec SPEC = SpecLoader.bundled();
@@ -111,6 +112,19 @@ class ProcessFaultsIT {
     /** Input partition of an aircraft (the producer's default partitioner on the ICAO24 key). */
     private static int partition(String icao24) {
         return Utils.toPositive(Utils.murmur2(icao24.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    /** Input partition of a window's aircraft ({@link GatedForecaster#id}). */
+    private static int partitionOf(String window) {
+        return partition(window.substring(0, window.indexOf('@')));
+    }
+
+    private static void assertBothPartitionsUsed() {
+        Set<Integer> used = new HashSet<>();
+        for (int a = 0; a < AIRCRAFT; a++) {
+            used.add(partition(aircraft(a)));
+        }
+        assertEquals(PARTITIONS, used.size(), "the aircraft use both input partitions");
     }
 
     /** Part {@code part} of the input, in time order: climbs and descents at rates that differ by aircraft. */
@@ -443,11 +457,7 @@ class ProcessFaultsIT {
         String prefix = "fault-rebalance";
         StreamingSettings.Topics topics = topics(prefix);
         TopicAdmin.ensure(broker.bootstrapServers(), topics, PARTITIONS, (short) 1);
-        Set<Integer> used = new HashSet<>();
-        for (int a = 0; a < AIRCRAFT; a++) {
-            used.add(partition(aircraft(a)));
-        }
-        assertEquals(PARTITIONS, used.size(), "the aircraft use both input partitions");
+        assertBothPartitionsUsed();
         List<String> expected = expected(prefix);
         AtomicBoolean closed = new AtomicBoolean();
         List<String> firstCalls = new CopyOnWriteArrayList<>();
@@ -462,7 +472,7 @@ class ProcessFaultsIT {
             produce(input(1), topics.input());
             // both tasks hold a batch, so whichever moves has one in flight
             await(() -> windowsOf(firstCalls, GatedForecaster.HELD).stream()
-                    .map(w -> partition(w.substring(0, w.indexOf('@')))).distinct().count() == PARTITIONS,
+                    .map(ProcessFaultsIT::partitionOf).distinct().count() == PARTITIONS,
                     "a held batch in both tasks");
             List<String> held = windowsOf(firstCalls, GatedForecaster.HELD);
             produce(input(2), topics.input());
@@ -477,7 +487,7 @@ class ProcessFaultsIT {
                 Set<Integer> moved = activePartitions(second.streams());
                 assertEquals(1, moved.size(), "the second instance took one of the two tasks");
                 assertTrue(activePartitions(first.streams()).stream().noneMatch(moved::contains), "the task left the first");
-                movedHeld = held.stream().filter(w -> moved.contains(partition(w.substring(0, w.indexOf('@'))))).toList();
+                movedHeld = held.stream().filter(w -> moved.contains(partitionOf(w))).toList();
                 closed.set(false); // the first instance's held batches finish; the moved task's is no longer its own
                 produce(input(3), topics.input());
                 Set<String> all = expected.stream().map(ProcessFaultsIT::window).collect(Collectors.toSet());
@@ -488,6 +498,49 @@ class ProcessFaultsIT {
             assertNoLossNoDuplicate(expected, outputs.all(), movedHeld);
             assertTrue(windowsOf(secondCalls, GatedForecaster.RAN).containsAll(movedHeld),
                     "the second instance computed the moved task's windows that were in flight on the first");
+        }
+    }
+
+    @Test
+    void anInstanceLeavingWithABatchInFlightLosesAndRepeatsNothing() throws Exception {
+        String prefix = "fault-leave";
+        StreamingSettings.Topics topics = topics(prefix);
+        TopicAdmin.ensure(broker.bootstrapServers(), topics, PARTITIONS, (short) 1);
+        assertBothPartitionsUsed();
+        List<String> expected = expected(prefix);
+        AtomicBoolean closed = new AtomicBoolean();
+        List<String> leavingCalls = new CopyOnWriteArrayList<>();
+        List<String> stayingCalls = new CopyOnWriteArrayList<>();
+        List<String> held;
+        try (Outputs outputs = new Outputs(topics); FaultTestInstance staying = FaultTestInstance.start(
+                broker.bootstrapServers(), prefix, Files.createTempDirectory("fault-staying"), settings(prefix),
+                new GatedForecaster(() -> false, stayingCalls::add))) {
+            try (FaultTestInstance leaving = FaultTestInstance.start(broker.bootstrapServers(), prefix,
+                    Files.createTempDirectory("fault-leaving"), settings(prefix),
+                    new GatedForecaster(closed::get, leavingCalls::add))) {
+                await(() -> activePartitions(staying.streams()).size() == 1
+                        && activePartitions(leaving.streams()).size() == 1
+                        && staying.streams().state() == KafkaStreams.State.RUNNING
+                        && leaving.streams().state() == KafkaStreams.State.RUNNING, "one task on each instance");
+                produce(input(0), topics.input());
+                outputs.until(() -> outputs.lines.size() >= 20, () -> "the first outputs");
+                closed.set(true);
+                produce(input(1), topics.input());
+                await(() -> !windowsOf(leavingCalls, GatedForecaster.HELD).isEmpty(), "a held batch");
+                held = windowsOf(leavingCalls, GatedForecaster.HELD);
+                produce(input(2), topics.input());
+                awaitInputCommitted(prefix, topics.input());
+            } // a graceful close (a rolling restart's): Kafka Streams commits and leaves the group, the held call stays
+            await(() -> activePartitions(staying.streams()).size() == PARTITIONS
+                    && staying.streams().state() == KafkaStreams.State.RUNNING, "the remaining instance takes both tasks");
+            produce(input(3), topics.input());
+            Set<String> all = expected.stream().map(ProcessFaultsIT::window).collect(Collectors.toSet());
+            outputs.until(() -> outputs.windows().containsAll(all), () -> "every output after the instance left, "
+                    + "missing " + missing(all, outputs.windows()));
+            staying.close();
+            assertNoLossNoDuplicate(expected, outputs.all(), held);
+            assertTrue(windowsOf(stayingCalls, GatedForecaster.RAN).containsAll(held),
+                    "the remaining instance computed the windows that were in flight on the one that left");
         }
     }
 
