@@ -97,7 +97,7 @@ class ProcessFaultsIT {
 
     static StreamingSettings.Topics topics(String prefix) {
         return new StreamingSettings.Topics(prefix + "-reports", prefix + "-trajectories", prefix + "-bands",
-                prefix + "-dlq");
+                prefix + "-dlq", prefix + "-failures");
     }
 
     /** The tests' settings (batches every 200 ms, no time budget) on the topics of {@code prefix}. */
