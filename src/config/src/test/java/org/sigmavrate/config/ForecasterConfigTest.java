@@ -35,6 +35,7 @@ class ForecasterConfigTest {
         assertEquals(2, s.rules().minReports());
         assertEquals(600_000, s.maxFutureMillis());
         assertEquals(500, s.batchBudgetMillis());
+        assertEquals(30 * 60_000, s.expireAfterMillis());
         ForecastSettings f = ConfiguredSettings.forecast(c);
         assertArrayEquals(new double[] {0.05, 0.25, 0.5, 0.75, 0.95}, f.quantileLevels());
         assertEquals(0, f.samples(), "the service publishes bands and point estimates, no sample paths, by default");
@@ -81,6 +82,9 @@ class ForecasterConfigTest {
         IllegalArgumentException horizon = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
                 .streaming(ConfigDefaults.forecaster(Map.of("forecaster.window.horizon-seconds", "100000")), SPEC));
         assertTrue(horizon.getMessage().contains("forecaster.window"), horizon.getMessage());
+        IllegalArgumentException expiry = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
+                .streaming(ConfigDefaults.forecaster(Map.of("forecaster.state.expire-after-minutes", "0")), SPEC));
+        assertTrue(expiry.getMessage().contains("forecaster.batch/state"), expiry.getMessage());
         assertThrows(ConfigValidationException.class,
                 () -> ConfigDefaults.forecaster(Map.of("forecaster.model", "sigma-gtp")), "an unknown model");
     }

@@ -16,6 +16,7 @@ public final class StreamingMetrics {
     private final Counter recordsIn;
     private final Counter lateDropped;
     private final Counter stretched;
+    private final Counter expired;
     private final Timer inference;
     private final Timer triggerToOutput;
     private final DistributionSummary batchWindows;
@@ -30,6 +31,9 @@ public final class StreamingMetrics {
                 .description("reports older than the grace (or than their flight), counted and dropped").register(registry);
         stretched = Counter.builder("sigmavrate.cadence.stretched")
                 .description("windows deferred because the batch was over capacity (least-changed flights wait)")
+                .register(registry);
+        expired = Counter.builder("sigmavrate.state.expired")
+                .description("aircraft removed from the stores after a silence longer than forecaster.state.expire-after-minutes")
                 .register(registry);
         inference = Timer.builder("sigmavrate.inference").description("one batched forecaster call")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -80,6 +84,10 @@ public final class StreamingMetrics {
 
     public void stretched(int n) {
         stretched.increment(n);
+    }
+
+    public void expired(int aircraft) {
+        expired.increment(aircraft);
     }
 
     public void batch(int windows, long nanos, double forwardCallsPerWindow) {
