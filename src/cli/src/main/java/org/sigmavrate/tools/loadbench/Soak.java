@@ -93,7 +93,8 @@ final class Soak {
                 forecaster.modelId(), BenchKafka.label(props.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)),
                 s.expireAfterMillis() == StreamingSettings.NEVER_EXPIRE ? "none"
                         : String.format(java.util.Locale.ROOT, "%.1f min of event time", s.expireAfterMillis() / 60_000.0),
-                "1000 keys/s per task", topics.input(), total, airborne,
+                s.expireAfterMillis() == StreamingSettings.NEVER_EXPIRE ? "none" : "1000 keys/s per task",
+                topics.input(), total, airborne,
                 reportSeconds, flightSeconds, rate, traffic.speed(), traffic.spanMillis() / 3_600_000.0,
                 java.time.Instant.ofEpochMilli(traffic.origin()), sampleSeconds,
                 megabytes(templates.templateSeconds() * 6 * Float.BYTES));
