@@ -35,7 +35,7 @@ import org.sigmavrate.tracking.FlightTrack;
 final class SilentAircraftSweeper {
     /** wall-clock period of the sweeps */
     static final Duration EVERY = Duration.ofSeconds(1);
-    /** keys of {@code flights} looked at per sweep (about a millisecond of RocksDB reads and track decoding) */
+    /** keys of {@code flights} looked at per sweep: a bounded hold of the stream thread */
     static final int SLICE = 1000;
 
     private final long expireAfterMillis;
