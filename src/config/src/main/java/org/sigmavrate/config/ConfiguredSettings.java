@@ -20,16 +20,17 @@ public final class ConfiguredSettings {
     private ConfiguredSettings() {
     }
 
-    /** The topology's settings: topics, track rules, input checks and batching. */
+    /** The topology's settings: topics, track rules, input checks, batching and state expiry. */
     public static StreamingSettings streaming(ForecasterConfig config, Spec spec) {
         ForecasterConfig.Batch batch = config.batch();
         try {
             return new StreamingSettings(topics(config.topics()), trackRules(config, spec.grid()),
                     Math.round(config.input().maxFutureSeconds() * 1000), batch.everyMs(), batch.maxWindows(),
                     batch.budgetMs(), new BatchLimits(batch.maxAttempts(), batch.timeoutMs(),
-                            batch.maxPendingPerFlight()), recordLimits(config.badRecords()));
+                            batch.maxPendingPerFlight()), recordLimits(config.badRecords()),
+                    Math.round(config.state().expireAfterMinutes() * 60_000));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("forecaster.batch.*: " + e.getMessage(), e);
+            throw new IllegalArgumentException("forecaster.batch/state.*: " + e.getMessage(), e);
         }
     }
 

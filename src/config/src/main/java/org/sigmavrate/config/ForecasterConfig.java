@@ -132,6 +132,9 @@ public interface ForecasterConfig {
     /** Batched inference. */
     Batch batch();
 
+    /** Per-aircraft state. */
+    State state();
+
     /**
      * Threads running the forecaster, off the stream threads (which keep consuming meanwhile); each task has at most
      * one batch in flight, its outputs are sent by the next punctuation after it finishes.
@@ -311,6 +314,19 @@ public interface ForecasterConfig {
          */
         @WithDefault("128")
         int maxPendingPerFlight();
+    }
+
+    /** {@code forecaster.state.*} */
+    interface State {
+        /**
+         * An aircraft silent this long (its latest report's event time against the stream's, see
+         * SilentAircraftSweeper) is removed from every store and {@code /forecasts} answers 404 for it. 30: above
+         * {@code flight.max-gap-minutes} (10; a longer silence starts a new flight anyway, so removing the state
+         * changes no forecast) plus {@code input.max-future-seconds} (10 min, how far one report can push the
+         * stream's time ahead), with margin.
+         */
+        @WithDefault("30")
+        double expireAfterMinutes();
     }
 
     /**

@@ -37,6 +37,7 @@ class ForecasterConfigTest {
         assertEquals(2, s.rules().minReports());
         assertEquals(600_000, s.maxFutureMillis());
         assertEquals(500, s.batchBudgetMillis());
+        assertEquals(30 * 60_000, s.expireAfterMillis());
         ForecastSettings f = ConfiguredSettings.forecast(c);
         assertArrayEquals(new double[] {0.05, 0.25, 0.5, 0.75, 0.95}, f.quantileLevels());
         assertEquals(0, f.samples(), "the service publishes bands and point estimates, no sample paths, by default");
@@ -85,8 +86,11 @@ class ForecasterConfigTest {
         assertTrue(horizon.getMessage().contains("forecaster.window"), horizon.getMessage());
         IllegalArgumentException attempts = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
                 .streaming(ConfigDefaults.forecaster(Map.of("forecaster.batch.max-attempts", "0")), SPEC));
-        assertTrue(attempts.getMessage().startsWith("forecaster.batch.*") && attempts.getMessage().contains("max-attempts"),
+        assertTrue(attempts.getMessage().startsWith("forecaster.batch/state.*") && attempts.getMessage().contains("max-attempts"),
                 attempts.getMessage());
+        IllegalArgumentException expiry = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
+                .streaming(ConfigDefaults.forecaster(Map.of("forecaster.state.expire-after-minutes", "0")), SPEC));
+        assertTrue(expiry.getMessage().contains("forecaster.batch/state"), expiry.getMessage());
         assertThrows(ConfigValidationException.class,
                 () -> ConfigDefaults.forecaster(Map.of("forecaster.model", "sigma-gtp")), "an unknown model");
     }

@@ -81,7 +81,8 @@ public class ForecastResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT,
                     description = "DensityBands in Avro's JSON encoding (schemas/density-bands.avsc)")))
     @APIResponse(responseCode = "400", description = "icao24 is not 6 hexadecimal digits")
-    @APIResponse(responseCode = "404", description = "no bands for this aircraft (yet)")
+    @APIResponse(responseCode = "404",
+            description = "no bands for this aircraft (yet, or silent longer than forecaster.state.expire-after-minutes)")
     @APIResponse(responseCode = "502", description = "the instance that holds the aircraft did not answer")
     @APIResponse(responseCode = "503", description = "the stream is not running yet (starting, rebalancing), or too many "
             + "queries are in progress (Retry-After)")

@@ -101,6 +101,48 @@ class ServiceTest {
                 "KAFKA_STREAMS_CLIENT_ID became Kafka Streams' client.id");
     }
 
+    @Test
+    void anAircraftSilentLongerThanTheExpiryIsForgottenAnd404() throws Exception {
+        List<Report> real = oneAircraft();
+        // two aircraft on the other partition than the test above's (whose task's stream time this test must not
+        // move): the same real flight under another ICAO24, ended 35 min ago (the expiry is 30 min), then one report now
+        int partition = 1 - partition(real.get(0).icao24());
+        List<String> keys = java.util.stream.IntStream.range(0, 64).mapToObj(i -> String.format("a0%04x", i))
+                .filter(a -> partition(a) == partition).limit(2).toList();
+        String silent = keys.get(0);
+        long end = real.get(real.size() - 1).timeMillis();
+        long ago = System.currentTimeMillis() - 35 * 60_000L;
+        produce(real.stream().map(r -> as(silent, r, r.timeMillis() - end + ago)).toList());
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (given().get("/forecasts/" + silent).statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "no bands for " + silent);
+            Thread.sleep(500);
+        }
+        produce(List.of(as(keys.get(1), real.get(real.size() - 1), System.currentTimeMillis())));
+        while (given().get("/forecasts/" + silent).statusCode() != 404) {
+            assertTrue(System.nanoTime() < deadline, "still served: " + silent);
+            Thread.sleep(500);
+        }
+        assertTrue(given().get("/q/metrics").asString().lines()
+                .anyMatch(l -> l.startsWith("sigmavrate_state_expired_total") && !l.endsWith(" 0.0")));
+    }
+
+    private static Report as(String icao24, Report r, long time) {
+        return new Report(icao24, time, r.latitudeDeg(), r.longitudeDeg(), r.baroAltitudeFt(), r.geoAltitudeFt(),
+                r.verticalRateFpm(), r.verticalRateSource(), r.groundSpeedKt(), r.trackDeg(), r.onGround(),
+                r.callsign(), r.dataSource(), r.flightIdHint());
+    }
+
+    private static int partition(String icao24) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(icao24.getBytes(StandardCharsets.UTF_8))) % 2;
+    }
+
+    private static void produce(List<Report> reports) throws InterruptedException {
+        Replay.produce(reports, KafkaResource.bootstrapServers(), "surveillance-reports", 0,
+                AvroFormat.singleObjectSerde(SurveillanceReport.class).serializer(), System.err);
+    }
+
     /** For a failure's message: the first dead letter's headers (reason and detail), if any. */
     private static String deadLetters() {
         Properties p = new Properties();

@@ -71,6 +71,12 @@ public final class FlightProcessor implements Processor<String, Report, String, 
         this.latest = context.getStateStore(ForecastTopology.LATEST_STORE);
         context.schedule(Duration.ofMillis(settings.batchEveryMillis()), PunctuationType.WALL_CLOCK_TIME,
                 now -> publish(inference.flush(pending)));
+        if (settings.expireAfterMillis() != StreamingSettings.NEVER_EXPIRE) {
+            SilentAircraftSweeper sweeper = new SilentAircraftSweeper(settings.expireAfterMillis(), flights, pending,
+                    latest, metrics);
+            context.schedule(SilentAircraftSweeper.EVERY, PunctuationType.WALL_CLOCK_TIME,
+                    now -> sweeper.sweep(context.currentStreamTimeMs(), now));
+        }
     }
 
     /**

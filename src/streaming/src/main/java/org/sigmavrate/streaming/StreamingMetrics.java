@@ -20,6 +20,7 @@ public final class StreamingMetrics {
     private final Counter lateDropped;
     private final Counter stretched;
     private final Counter pendingSuperseded;
+    private final Counter expired;
     private final Timer inference;
     private final Timer triggerToOutput;
     private final DistributionSummary batchWindows;
@@ -48,6 +49,9 @@ public final class StreamingMetrics {
                 .register(registry);
         pendingSuperseded = Counter.builder("sigmavrate.pending.superseded")
                 .description("a flight's oldest pending windows dropped for its newer ones, over the per-flight cap")
+                .register(registry);
+        expired = Counter.builder("sigmavrate.state.expired")
+                .description("aircraft removed from the stores after a silence longer than forecaster.state.expire-after-minutes")
                 .register(registry);
         inference = Timer.builder("sigmavrate.inference").description("one batched forecaster call")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -135,6 +139,10 @@ public final class StreamingMetrics {
 
     public void stretched(int n) {
         stretched.increment(n);
+    }
+
+    public void expired(int aircraft) {
+        expired.increment(aircraft);
     }
 
     public void batch(int windows, long nanos, double forwardCallsPerWindow) {

@@ -18,9 +18,15 @@ import org.sigmavrate.tracking.TrackRules;
  *                         running calls of minutes whose outputs would all come late
  * @param limits           retries, watchdog timeout and the per-flight cap of pending windows
  * @param recordLimits     bad input: how old a report may be, how large a dead letter
+ * @param expireAfterMillis an aircraft silent this long (event time, see {@link SilentAircraftSweeper}) is removed
+ *                         from every store; {@link #NEVER_EXPIRE}: kept for ever
  */
 public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
-        int maxBatchWindows, long batchBudgetMillis, BatchLimits limits, RecordLimits recordLimits) {
+        int maxBatchWindows, long batchBudgetMillis, BatchLimits limits, RecordLimits recordLimits,
+        long expireAfterMillis) {
+
+    /** Aircraft state is never removed (tests and tools whose runs are shorter than any silence). */
+    public static final long NEVER_EXPIRE = Long.MAX_VALUE;
 
     /**
      * Topic names, declared once.
@@ -48,16 +54,19 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
         }
     }
 
-    /** Without limits on bad input ({@link RecordLimits#NONE}). */
+    /** Without limits on bad input ({@link RecordLimits#NONE}) and without expiry. */
     public StreamingSettings(Topics topics, TrackRules rules, long maxFutureMillis, long batchEveryMillis,
             int maxBatchWindows, long batchBudgetMillis, BatchLimits limits) {
         this(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis, limits,
-                RecordLimits.NONE);
+                RecordLimits.NONE, NEVER_EXPIRE);
     }
 
     public StreamingSettings {
         if (maxBatchWindows < 1 || batchEveryMillis < 1 || batchBudgetMillis < 0) {
             throw new IllegalArgumentException("batch: every-ms >= 1, max-windows >= 1, budget-ms >= 0");
+        }
+        if (expireAfterMillis < 1) {
+            throw new IllegalArgumentException("state: expire-after > 0");
         }
         java.util.Objects.requireNonNull(limits, "limits");
         java.util.Objects.requireNonNull(recordLimits, "recordLimits (RecordLimits.NONE for none)");
@@ -65,21 +74,26 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
 
     public StreamingSettings withBatch(int maxWindows, long budgetMillis) {
         return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxWindows, budgetMillis,
-                limits, recordLimits);
+                limits, recordLimits, expireAfterMillis);
     }
 
     public StreamingSettings withTopics(Topics t) {
         return new StreamingSettings(t, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows, batchBudgetMillis,
-                limits, recordLimits);
+                limits, recordLimits, expireAfterMillis);
     }
 
     public StreamingSettings withLimits(BatchLimits l) {
         return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows,
-                batchBudgetMillis, l, recordLimits);
+                batchBudgetMillis, l, recordLimits, expireAfterMillis);
     }
 
     public StreamingSettings withRecordLimits(RecordLimits r) {
         return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows,
-                batchBudgetMillis, limits, r);
+                batchBudgetMillis, limits, r, expireAfterMillis);
+    }
+
+    public StreamingSettings withExpiry(long afterMillis) {
+        return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows,
+                batchBudgetMillis, limits, recordLimits, afterMillis);
     }
 }

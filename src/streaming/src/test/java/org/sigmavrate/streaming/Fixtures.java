@@ -22,13 +22,14 @@ final class Fixtures {
      * out of this module's reach): 120 s horizon, 10 s cadence, 60 s grace, 10 min max gap, 2 reports, reports up to
      * 10 min ahead and a week behind, batches every 200 ms of at most 2048 windows and no time budget (tests drive
      * the wall clock), 3 attempts per window, a 30 s watchdog and at most 1024 pending windows per flight (runs that
-     * batch everything at the end keep every window), dead letters of at most 1,000,000 bytes.
+     * batch everything at the end keep every window), dead letters of at most 1,000,000 bytes, and no expiry.
      */
     static StreamingSettings settings(Spec spec) {
         return new StreamingSettings(new StreamingSettings.Topics("surveillance-reports", "infilled-trajectories",
                 "density-bands", "surveillance-reports-dlq", "forecast-failures"),
                 new TrackRules(spec.grid(), 120_000, 10_000, 60_000, 10 * 60_000, 2), 10 * 60_000, 200, 2048, 0,
-                new BatchLimits(3, 30_000, 1024), new StreamingSettings.RecordLimits(7 * 24 * 3_600_000L, 1_000_000));
+                new BatchLimits(3, 30_000, 1024), new StreamingSettings.RecordLimits(7 * 24 * 3_600_000L, 1_000_000),
+                StreamingSettings.NEVER_EXPIRE);
     }
 
     /** A climbing aircraft: altitude 3000 ft + 1500 ft/min. */

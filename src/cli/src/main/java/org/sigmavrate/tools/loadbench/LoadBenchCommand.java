@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
                 "stretched, end-to-end p50/p99 from report to bands. Ceilings in the same run: (a) a minimal Kafka",
                 "Streams app keeping a 64-report ring buffer per aircraft in RocksDB vs the service with inference off",
                 "(forecaster none), at-least-once and exactly-once, on the same preloaded reports; (b) the forecaster",
-                "alone on the batches the service ran vs inside the service under saturation."})
+                "alone on the batches the service ran vs inside the service under saturation. --soak: state and heap",
+                "while 100,000 distinct aircraft pass through (docs/STREAMING.md, Bounded state)."})
 public class LoadBenchCommand implements Callable<Integer> {
     @Inject
     ForecasterConfig config;
@@ -78,6 +79,43 @@ public class LoadBenchCommand implements Callable<Integer> {
     @Option(names = "--skip-ladder", description = "skip the ladder and ceiling (b)")
     boolean skipLadder;
 
+    @Option(names = "--soak", description = {"run the soak instead of the ceilings and the ladder: --aircraft-total "
+            + "distinct aircraft pass through the service (each flies --soak-flight-seconds of event time, then falls "
+            + "silent) with the state expiry --soak-expire-after-minutes; a row every --soak-sample-seconds with the "
+            + "stores' entries, the state folder's size, heap after GC and RSS"})
+    boolean soak;
+
+    @Option(names = "--aircraft-total", defaultValue = "100000", description = "soak: distinct aircraft (default: ${DEFAULT-VALUE})")
+    int aircraftTotal;
+
+    @Option(names = "--soak-airborne", defaultValue = "1000", description = "soak: aircraft flying at a time (default: ${DEFAULT-VALUE})")
+    int soakAirborne;
+
+    @Option(names = "--soak-flight-seconds", defaultValue = "180",
+            description = "soak: event time each aircraft flies (default: ${DEFAULT-VALUE})")
+    int soakFlightSeconds;
+
+    @Option(names = "--soak-report-seconds", defaultValue = "10",
+            description = "soak: event time between an aircraft's reports (default: ${DEFAULT-VALUE}, the cadence)")
+    int soakReportSeconds;
+
+    @Option(names = "--soak-rate", defaultValue = "3000",
+            description = "soak: reports per wall second; event time runs rate x report-seconds / airborne times the "
+                    + "wall clock (default: ${DEFAULT-VALUE})")
+    int soakRate;
+
+    @Option(names = "--soak-expire-after-minutes", defaultValue = "5",
+            description = "soak: forecaster.state.expire-after-minutes for the soak, short so that the state turns "
+                    + "over; 0: none, for comparison (default: ${DEFAULT-VALUE})")
+    double soakExpireMinutes;
+
+    @Option(names = "--soak-sample-seconds", defaultValue = "30", description = "soak: seconds between rows (default: ${DEFAULT-VALUE})")
+    int soakSampleSeconds;
+
+    @Option(names = "--soak-drain", description = "soak: after the traffic, wait until the stores are empty (the "
+            + "stream time stands, so this takes the expiry in wall clock)")
+    boolean soakDrain;
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -103,11 +141,16 @@ public class LoadBenchCommand implements Callable<Integer> {
         try (EmbeddedBroker broker = EmbeddedBroker.start(Duration.ofMinutes(2))) {
             String bootstrap = broker.bootstrapServers();
             out("load-bench: broker (own JVM) on %s", bootstrap);
-            if (!skipCeilings) {
+            if (soak) {
+                new Soak(settings.withExpiry(soakExpireMinutes == 0 ? StreamingSettings.NEVER_EXPIRE
+                        : Math.round(soakExpireMinutes * 60_000)), spec, forecaster,
+                        inferenceThreads, aircraftTotal, soakAirborne, soakFlightSeconds, soakReportSeconds, soakRate,
+                        soakSampleSeconds, soakDrain).run(bootstrap, flights);
+            } else if (!skipCeilings) {
                 new StreamsCeiling(settings, spec, ceilingAircraft, ceilingSeconds, ceilingRounds)
                         .measure(bootstrap, flights);
             }
-            if (!skipLadder) {
+            if (!soak && !skipLadder) {
                 Ladder.Outcome outcome = new Ladder(settings, spec, forecaster, inferenceThreads, ladder,
                         warmupSeconds, stepSeconds).run(bootstrap, flights);
                 new InferenceCeiling(forecaster, standaloneSeconds).measure(outcome);
