@@ -67,7 +67,7 @@ public final class FlightProcessor implements Processor<String, Report, String, 
     public void init(ProcessorContext<String, FlightOutput> context) {
         this.context = context;
         this.flights = context.getStateStore(ForecastTopology.FLIGHTS_STORE);
-        this.pending = new PendingStore(context.getStateStore(ForecastTopology.PENDING_STORE));
+        this.pending = new PendingStore(context.getStateStore(ForecastTopology.PENDING_STORE), metrics);
         this.latest = context.getStateStore(ForecastTopology.LATEST_STORE);
         context.schedule(Duration.ofMillis(settings.batchEveryMillis()), PunctuationType.WALL_CLOCK_TIME,
                 now -> publish(inference.flush(pending)));

@@ -243,6 +243,21 @@ class ForecastTopologyTest {
         assertEquals(1.0, h.metrics.count("sigmavrate.state.reset", "reason", "unreadable-flight-state"), 1e-9);
     }
 
+    @Test
+    void unreadablePendingWindowsAreDroppedInsteadOfStoppingEveryFlush() {
+        Harness h = new Harness();
+        KeyValueStore<String, byte[]> pending = h.driver.getKeyValueStore(ForecastTopology.PENDING_STORE);
+        pending.put("3c6586", new byte[] {99, 1, 2, 3});
+        pending.put("4ca7b5", new byte[] {99, 1, 2, 3});
+        h.send("3c6586", Fixtures.climbing("3c6586", t(0)));
+        h.send("3c6586", Fixtures.climbing("3c6586", t(10)));
+        h.flush();
+        assertEquals(List.of("3c6586"), h.bands.readKeyValuesToList().stream().map(kv -> kv.key)
+                .collect(Collectors.toList()), "the aircraft is forecast, and the flush is not stopped by 4ca7b5");
+        assertNull(pending.get("4ca7b5"));
+        assertEquals(2.0, h.metrics.count("sigmavrate.state.reset", "reason", "unreadable-pending-windows"), 1e-9);
+    }
+
     /** Many aircraft, irregular sparse reports, some out of order. */
     private static List<SurveillanceReport> traffic() {
         List<SurveillanceReport> out = new ArrayList<>();

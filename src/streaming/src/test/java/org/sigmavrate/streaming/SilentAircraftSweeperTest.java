@@ -36,7 +36,7 @@ class SilentAircraftSweeperTest {
 
     SilentAircraftSweeperTest() {
         latest.init(context.getStateStoreContext(), latest);
-        sweeper = new SilentAircraftSweeper(EXPIRY, flights, new PendingStore(pendingBytes), latest, metrics);
+        sweeper = new SilentAircraftSweeper(EXPIRY, flights, new PendingStore(pendingBytes, metrics), latest, metrics);
     }
 
     private KeyValueStore<String, byte[]> store(String name) {
