@@ -41,6 +41,8 @@ import org.sigmavrate.preparation.WindowSpan;
 
 import jakarta.inject.Inject;
 
+import org.sigmavrate.cli.plot.FanChartPng;
+import org.sigmavrate.cli.plot.FlightFan;
 import org.sigmavrate.config.ConfiguredSettings;
 import org.sigmavrate.config.ForecasterConfig;
 
@@ -65,6 +67,13 @@ public class InfillCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE",
             description = "output file: .csv for one row per flight and step, otherwise JSON lines (one window per line)")
     Path out;
+
+    @Option(names = "--plot", paramLabel = "DIR",
+            description = {"also write one fan chart per flight to DIR/<flight id>.png: vertical rate and altitude",
+                    "against time, the reports, the median and the 50%% and 90%% bands (from --quantiles' levels); the",
+                    "stretch after the flight's last report is the forecast the service would publish there",
+                    "(forecaster.window.horizon-seconds ahead), shaded"})
+    Path plotDir;
 
     @Option(names = "--samples", description = "joint sample paths K (default: ${DEFAULT-VALUE})")
     @ConfigKey("forecaster.offline.samples")
@@ -152,6 +161,13 @@ public class InfillCommand implements Callable<Integer> {
                     GriddedFlight w = preparation.window(prepared, span);
                     windows.add(new ObservedWindow(f.icao24(), w, f.endMillis(), Seeds.of(w)));
                 }
+                if (plotDir != null) {
+                    fans.put(f.id(), new FlightFan(f.id(), callsign(f), f.endMillis()));
+                    for (WindowSpan span : forecastPolicy().spans(prepared, spec.grid())) {
+                        GriddedFlight w = preparation.window(prepared, span);
+                        forecastWindows.add(new ObservedWindow(f.icao24(), w, f.endMillis(), Seeds.of(w)));
+                    }
+                }
             }
         }
         if (windows.isEmpty()) {
@@ -179,6 +195,9 @@ public class InfillCommand implements Callable<Integer> {
                 for (int from = 0; from < windows.size(); from += batchWindows) {
                     List<ObservedWindow> batch = windows.subList(from, Math.min(windows.size(), from + batchWindows));
                     for (WindowForecast f : model.forecast(batch)) {
+                        if (plotDir != null) {
+                            fans.get(f.request().window().flightId()).add(f);
+                        }
                         if (csv) {
                             writeCsv(w, f);
                         } else {
@@ -195,6 +214,9 @@ public class InfillCommand implements Callable<Integer> {
                 }
             }
             System.err.println("infill: wrote " + out);
+            if (plotDir != null) {
+                plot(model);
+            }
             return 0;
         } catch (ModelLoadException e) {
             System.err.println("infill: " + e.getMessage());
@@ -225,6 +247,41 @@ public class InfillCommand implements Callable<Integer> {
                     + " (--no-calibration publishes the raw model quantiles)", e));
         }
     }
+
+    /** The service's window at the last report: it reaches past it, so the chart shows the forecast there too. */
+    private WindowPolicy forecastPolicy() {
+        return new WindowPolicy.Trailing(Math.round(config.window().horizonSeconds() * 1000));
+    }
+
+    /** Forecasts past each flight's last report, then one PNG per flight (file names: its flight id). */
+    private void plot(SigmaGptForecaster model) throws IOException {
+        for (int from = 0; from < forecastWindows.size(); from += batchWindows) {
+            for (WindowForecast f : model.forecast(
+                    forecastWindows.subList(from, Math.min(forecastWindows.size(), from + batchWindows)))) {
+                fans.get(f.request().window().flightId()).add(f);
+            }
+        }
+        for (FlightFan fan : fans.values()) {
+            if (!fan.isEmpty()) {
+                FanChartPng.write(fan, plotDir);
+            }
+        }
+        System.err.println("infill: " + fans.size() + " fan chart(s) in " + plotDir);
+    }
+
+    /** The callsign of the flight's latest report that has one; null when none has. */
+    private static String callsign(Flight f) {
+        for (int i = f.reports().size() - 1; i >= 0; i--) {
+            String c = f.reports().get(i).callsign();
+            if (c != null && !c.isBlank()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private final Map<String, FlightFan> fans = new LinkedHashMap<>();
+    private final List<ObservedWindow> forecastWindows = new ArrayList<>();
 
     private boolean calibrated;
     private boolean altitudeConsistent;
