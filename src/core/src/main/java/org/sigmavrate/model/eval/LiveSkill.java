@@ -68,6 +68,11 @@ public final class LiveSkill {
         }
     }
 
+    /** Whether a forecast of the aircraft is followed now (a newly offered one would be ignored). */
+    public boolean follows(String icao24) {
+        return followed.containsKey(icao24);
+    }
+
     /** Aircraft followed now. */
     public int followed() {
         return followed.size();
