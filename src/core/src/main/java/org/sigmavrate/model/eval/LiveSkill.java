@@ -17,14 +17,14 @@ import org.sigmavrate.domain.grid.Channel;
  * only ever scores the first step. The truth of a step is that step of a later window of the same flight, placed by
  * the same preparation as the dataset and {@code evaluate} (nearest report within half a step, cleaned, rates
  * derived), once its latest report is more than half a step past it (no later report can be nearer). Steps observed
- * when the forecast was made are not scored; unobserved ones before its latest report are scored as
+ * when the forecast was made are not scored; unobserved ones up to 120 s before its latest report are scored as
  * {@link SkillHorizon#INFILLED} if the first later window observes them. At most {@link #MAX_FOLLOWED} aircraft are
  * followed (the others are skipped: the figures are a sample), and a forecast whose flight has not been seen for
  * {@link #FORGET_AFTER_MILLIS} of event time is dropped, so memory stays bounded whatever the traffic. Not
  * thread-safe: one per stream task; not persisted (a restart starts afresh).
  */
 public final class LiveSkill {
-    /** Aircraft followed at once (about 1 kB each). */
+    /** Aircraft followed at once (about 1–2 kB each: the quantiles of at most 24 unobserved steps). */
     public static final int MAX_FOLLOWED = 20_000;
     /** A followed forecast this much older (event time) than a newly offered one is forgotten. */
     public static final long FORGET_AFTER_MILLIS = 600_000;
@@ -51,8 +51,9 @@ public final class LiveSkill {
             levels = f.quantileLevels().clone();
             quantiles = new double[w.steps()][];
             for (int s = 0; s < w.steps(); s++) {
-                boolean ahead = w.window().timeOf(s) <= lastReport + HORIZON_MILLIS;
-                if (ahead && !f.rate().observed()[s]) {
+                // infilled steps further back than the horizon are left out: they keep memory small in sparse windows
+                boolean near = Math.abs(w.window().timeOf(s) - lastReport) <= HORIZON_MILLIS;
+                if (near && !f.rate().observed()[s]) {
                     quantiles[s] = f.rate().quantiles()[s].clone();
                 }
             }

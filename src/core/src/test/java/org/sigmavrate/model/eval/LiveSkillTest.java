@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.sigmavrate.domain.forecast.ChannelForecast;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.grid.GriddedFlight;
@@ -92,6 +93,54 @@ class LiveSkillTest {
                 in90 / (double) n, evaluated.coverage90());
         assertEquals(evaluated.crps(), fanCrps, 0.15 * evaluated.crps(),
                 "the five-quantile fan's CRPS is near the density's exact one");
+    }
+
+    /** A forecast of 10 steps of 10 s, its latest report at step 4 (steps 0, 1, 3, 4 observed), fan q around 0. */
+    private static WindowForecast synthetic(String flightId) {
+        int n = 10;
+        double[] rates = new double[n];
+        java.util.Arrays.fill(rates, Double.NaN);
+        boolean[] observed = new boolean[n];
+        double[][] q = new double[n][];
+        for (int s = 0; s < n; s++) {
+            observed[s] = s == 0 || s == 1 || s == 3 || s == 4;
+            rates[s] = observed[s] ? 100 : Double.NaN;
+            q[s] = observed[s] ? new double[] {100, 100, 100, 100, 100} : new double[] {-400, -100, 0, 100, 400};
+        }
+        ObservedWindow w = new ObservedWindow("abc123", new GriddedFlight(flightId, "test", 0, 10_000, rates,
+                rates.clone(), new byte[n]), 40_000, 0);
+        ChannelForecast rate = new ChannelForecast(observed, rates, new double[n], new double[n], q, new double[0][]);
+        return new WindowForecast(w, "m", "s", TinyModel.LEVELS, rate, rate, 1);
+    }
+
+    /** A later window of the flight, its latest report at {@code latest}, a rate of {@code value} at every step. */
+    private static ObservedWindow later(String flightId, long latest, double value) {
+        int n = 12;
+        double[] rates = new double[n];
+        java.util.Arrays.fill(rates, value);
+        return new ObservedWindow("abc123", new GriddedFlight(flightId, "test", 0, 10_000, rates, rates.clone(),
+                new byte[n]), latest, 0);
+    }
+
+    @Test
+    void eachStepIsScoredOnceWhenSettledInfilledStepsTooAndAnotherFlightEndsTheFollowing() {
+        LiveSkill live = new LiveSkill();
+        live.offer(synthetic("abc123-1"));
+        live.offer(synthetic("abc123-1"));
+        assertEquals(1, live.followed(), "one forecast per aircraft");
+        // latest report at 70 s: steps up to 60 s are settled (more than half a step before it)
+        List<StepSkill> first = live.score(later("abc123-1", 70_000, 200));
+        assertEquals(List.of(SkillHorizon.INFILLED, SkillHorizon.AHEAD_0_30, SkillHorizon.AHEAD_0_30),
+                first.stream().map(StepSkill::horizon).toList(), "the unobserved steps 2, 5 and 6");
+        assertEquals(200, first.get(0).truth(), 0);
+        assertEquals(200, first.get(0).absError(), 0);
+        assertTrue(!first.get(0).in50() && first.get(0).in90());
+        List<StepSkill> second = live.score(later("abc123-1", 90_000, 0));
+        assertEquals(List.of(SkillHorizon.AHEAD_0_30, SkillHorizon.AHEAD_30_60),
+                second.stream().map(StepSkill::horizon).toList(), "steps 7 and 8, not again 5 and 6");
+        assertTrue(live.follows("abc123"));
+        assertEquals(List.of(), live.score(later("abc123-2", 100_000, 0)), "another flight");
+        assertEquals(0, live.followed());
     }
 
     @Test
