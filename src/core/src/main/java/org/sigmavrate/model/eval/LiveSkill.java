@@ -53,11 +53,24 @@ public final class LiveSkill {
             for (int s = 0; s < w.steps(); s++) {
                 // infilled steps further back than the horizon are left out: they keep memory small in sparse windows
                 boolean near = Math.abs(w.window().timeOf(s) - lastReport) <= HORIZON_MILLIS;
-                if (near && !f.rate().observed()[s]) {
+                if (near && !f.rate().observed()[s] && isFan(f.rate().quantiles()[s])) {
                     quantiles[s] = f.rate().quantiles()[s].clone();
                 }
             }
         }
+    }
+
+    /** Finite and non-decreasing: a fan that can be scored (monitoring must never stop the stream on a bad one). */
+    private static boolean isFan(double[] q) {
+        if (q == null || q.length == 0) {
+            return false;
+        }
+        for (int i = 0; i < q.length; i++) {
+            if (!Double.isFinite(q[i]) || (i > 0 && q[i] < q[i - 1])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A published forecast: followed if its aircraft has none followed and there is room. */

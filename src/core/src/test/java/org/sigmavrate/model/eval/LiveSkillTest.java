@@ -141,6 +141,13 @@ class LiveSkillTest {
         assertTrue(live.follows("abc123"));
         assertEquals(List.of(), live.score(later("abc123-2", 100_000, 0)), "another flight");
         assertEquals(0, live.followed());
+
+        WindowForecast broken = synthetic("abc123-3");
+        broken.rate().quantiles()[5] = new double[] {0, Double.NaN, 0, 0, 0};
+        broken.rate().quantiles()[6] = new double[] {0, 100, 50, 200, 300};
+        live.offer(broken);
+        assertEquals(List.of(SkillHorizon.INFILLED), live.score(later("abc123-3", 70_000, 0)).stream()
+                .map(StepSkill::horizon).toList(), "fans that are no quantile function are left out, not thrown on");
     }
 
     @Test
