@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         footer = {"  serve       Runs the forecaster service (src/service) on a Kafka cluster:",
                 "                bin/forecaster serve [--bootstrap SERVERS] [--http-port PORT]"},
         subcommands = {DatasetCommand.class, InfillCommand.class, EvaluateCommand.class, CalibrateCommand.class,
-                DemoCommand.class, ReplayCommand.class, BenchCommand.class, LoadBenchCommand.class})
+                DemoCommand.class, ReplayCommand.class, BenchCommand.class, LoadBenchCommand.class,
+                org.sigmavrate.tools.skill.LiveSkillCommand.class})
 public class ForecasterCommand {
 }

@@ -22,6 +22,7 @@ import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
+import org.sigmavrate.model.eval.LiveSkill;
 import org.sigmavrate.tracking.FlightTrack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public final class FlightProcessor implements Processor<String, Report, String, 
     private final StreamingMetrics metrics;
     private final BatchedInference inference;
     private final RejectionLedger ledger = new RejectionLedger();
+    /** scores a published forecast per aircraft against later windows (see {@link LiveSkill}); not persisted */
+    private final LiveSkill skill = new LiveSkill();
     private ProcessorContext<String, FlightOutput> context;
     private KeyValueStore<String, byte[]> flights;
     private PendingStore pending;
@@ -114,6 +117,7 @@ public final class FlightProcessor implements Processor<String, Report, String, 
                 ObservedWindow window = assembler.window(track, ledger);
                 double change = track.markTriggered();
                 if (window != null) {
+                    metrics.skill(skill.score(window));
                     PendingWindow queued = new PendingWindow(window, change, context.currentSystemTimeMs());
                     metrics.pendingSuperseded(inference.enqueue(pending, queued));
                 }
@@ -144,6 +148,7 @@ public final class FlightProcessor implements Processor<String, Report, String, 
             ForecastOutput output = ForecastOutput.of(f, specSha256);
             context.forward(new Record<>(f.request().icao24(), output, f.request().lastReportTime()));
             latest.put(f.request().icao24(), output.bands());
+            skill.offer(f);
             metrics.triggerToOutput(now - batch.answered().get(i).queuedAtMs());
         }
         metrics.recordsOut(settings.topics().trajectories(), forecasts.size());

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.sigmavrate.model.eval.RollingSkill;
+import org.sigmavrate.model.eval.StepSkill;
 
 /** The service's own meters (Prometheus names get the {@code sigmavrate_} prefix and unit suffixes). */
 public final class StreamingMetrics {
@@ -26,6 +28,8 @@ public final class StreamingMetrics {
     private final DistributionSummary batchWindows;
     private final DistributionSummary forwardCalls;
     private final Map<String, Counter> byTag = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> skillSummaries = new ConcurrentHashMap<>();
+    private final RollingSkill rollingSkill = new RollingSkill();
     /**
      * Records skipped by {@link SkipAndCountHandler}, per handler. Kafka Streams creates its handlers itself, from a
      * class name, with no way to hand them this object: so they count in the process, and every instance shows the
@@ -153,6 +157,51 @@ public final class StreamingMetrics {
 
     public void triggerToOutput(long millis) {
         triggerToOutput.record(Duration.ofMillis(Math.max(0, millis)));
+    }
+
+    /**
+     * Forecast steps scored against their truth ({@code LiveSkill}), per horizon bucket: the summaries'
+     * {@code _sum / _count} over a rate window are the rolling mean absolute error and CRPS (ft/min), and
+     * {@code sigmavrate_skill_covered_total{band}} over the error's {@code _count} the coverage. The last ten minutes
+     * are also kept for {@code /skill} ({@link #rollingSkill()}).
+     */
+    public void skill(List<StepSkill> scored) {
+        if (scored.isEmpty()) {
+            return;
+        }
+        long now = registry.config().clock().wallTime();
+        for (StepSkill s : scored) {
+            String horizon = s.horizon().label();
+            skillSummary("sigmavrate.skill.abs.error", "absolute error of the published median (ft/min)", horizon)
+                    .record(s.absError());
+            skillSummary("sigmavrate.skill.crps", "CRPS of the published quantile fan (ft/min)", horizon)
+                    .record(s.crps());
+            if (s.in50()) {
+                covered(horizon, "50");
+            }
+            if (s.in90()) {
+                covered(horizon, "90");
+            }
+            rollingSkill.add(s, now);
+        }
+    }
+
+    private DistributionSummary skillSummary(String name, String description, String horizon) {
+        return skillSummaries.computeIfAbsent(name + "\u0000" + horizon, k -> DistributionSummary.builder(name)
+                .description(description + ", per scored forecast step").tag("channel", "vertical_rate")
+                .tag("horizon", horizon).register(registry));
+    }
+
+    private void covered(String horizon, String band) {
+        byTag.computeIfAbsent("cov\u0000" + horizon + "\u0000" + band, k -> Counter.builder("sigmavrate.skill.covered")
+                .description("scored forecast steps whose truth lay inside the central band")
+                .tag("channel", "vertical_rate").tag("horizon", horizon).tag("band", band).register(registry))
+                .increment();
+    }
+
+    /** The scored steps of the last ten minutes (wall clock), for {@code /skill}. */
+    public RollingSkill rollingSkill() {
+        return rollingSkill;
     }
 
     public double count(String name, String tagKey, String tagValue) {
