@@ -5,6 +5,9 @@ import org.sigmavrate.tools.bench.BenchCommand;
 import org.sigmavrate.tools.demo.DemoCommand;
 import org.sigmavrate.tools.loadbench.LoadBenchCommand;
 import org.sigmavrate.tools.replay.ReplayCommand;
+import org.sigmavrate.tools.tail.TailCommand;
+import org.sigmavrate.tools.skill.LiveSkillCommand;
+
 import picocli.CommandLine.Command;
 
 @TopCommand
@@ -13,7 +16,7 @@ import picocli.CommandLine.Command;
         footer = {"  serve       Runs the forecaster service (src/service) on a Kafka cluster:",
                 "                bin/forecaster serve [--bootstrap SERVERS] [--http-port PORT]"},
         subcommands = {DatasetCommand.class, InfillCommand.class, EvaluateCommand.class, CalibrateCommand.class,
-                DemoCommand.class, ReplayCommand.class, BenchCommand.class, LoadBenchCommand.class,
-                org.sigmavrate.tools.skill.LiveSkillCommand.class})
+                DemoCommand.class, ReplayCommand.class, TailCommand.class, BenchCommand.class, LoadBenchCommand.class,
+                LiveSkillCommand.class})
 public class ForecasterCommand {
 }

@@ -146,6 +146,9 @@ public interface ForecasterConfig {
     @WithDefault("single-object")
     Serialization serialization();
 
+    /** How the output topics are encoded. */
+    Output output();
+
     /** The command line's offline commands, where they differ from the service on purpose. */
     Offline offline();
 
@@ -154,6 +157,23 @@ public interface ForecasterConfig {
 
     /** The service's {@code /forecasts} queries. */
     Query query();
+
+    /** {@code forecaster.output.*} */
+    interface Output {
+        enum Format {
+            /** as {@code forecaster.serialization} says */
+            AVRO,
+            /** Avro's JSON encoding of the same schemas, for consumers without Avro */
+            JSON
+        }
+
+        /**
+         * avro | json: the trajectories and bands topics as Avro's JSON encoding of the same schemas (one JSON object
+         * per record); input, stores and changelogs stay as {@code forecaster.serialization} says.
+         */
+        @WithDefault("avro")
+        Format format();
+    }
 
     /** {@code forecaster.altitude-consistency.*} */
     interface AltitudeConsistencyConfig {

@@ -96,6 +96,11 @@ public class ForecasterBeans {
     @Produces
     @Singleton
     AvroFormat format(ForecasterConfig forecaster, Config config) {
+        AvroFormat wire = wireFormat(forecaster, config);
+        return forecaster.output().format() == ForecasterConfig.Output.Format.JSON ? wire.withJsonOutputs() : wire;
+    }
+
+    private static AvroFormat wireFormat(ForecasterConfig forecaster, Config config) {
         if (forecaster.serialization() == ForecasterConfig.Serialization.SINGLE_OBJECT) {
             return AvroFormat.singleObject();
         }

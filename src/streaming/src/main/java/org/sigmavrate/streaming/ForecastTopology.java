@@ -64,7 +64,7 @@ public final class ForecastTopology {
             StreamingMetrics metrics, java.util.concurrent.Executor inference) {
         StreamingSettings.Topics topics = settings.topics();
         Serde<SurveillanceReport> reports = format.serde(SurveillanceReport.class);
-        Serde<InfilledTrajectory> trajectories = format.serde(InfilledTrajectory.class);
+        Serde<InfilledTrajectory> trajectories = format.outputSerde(InfilledTrajectory.class);
         Serde<DensityBands> bands = format.serde(DensityBands.class);
         ReportValidator validator = new ReportValidator(spec, settings.maxFutureMillis(), settings.recordLimits().maxAgeMillis());
         WindowAssembler assembler = new WindowAssembler(spec, settings.rules());
@@ -108,7 +108,8 @@ public final class ForecastTopology {
         forecasts.mapValues(ForecastOutput::trajectory, Named.as("as-trajectory"))
                 .to(topics.trajectories(), Produced.with(Serdes.String(), trajectories).withName("trajectories"));
         forecasts.mapValues(ForecastOutput::bands, Named.as("as-bands"))
-                .to(topics.bands(), Produced.with(Serdes.String(), bands).withName("bands"));
+                .to(topics.bands(), Produced.with(Serdes.String(), format.outputSerde(DensityBands.class))
+                        .withName("bands"));
         return builder.build();
     }
 }
