@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.sigmavrate.domain.forecast.LastSeen;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GriddedFlight;
@@ -25,8 +26,11 @@ import org.sigmavrate.tracking.StateStrings;
  * @param queuedAtMs wall-clock time the triggering report was processed (for the latency metric only)
  */
 public record PendingWindow(ObservedWindow window, double change, long queuedAtMs) {
-    /** 1: strings by writeUTF (still read); 2: strings by {@link StateStrings} (no 65,535-byte limit) */
-    private static final byte FORMAT = 2;
+    /**
+     * 1: strings by writeUTF (still read); 2: strings by {@link StateStrings} (no 65,535-byte limit; still read);
+     * 3: and the aircraft's last callsign and position
+     */
+    private static final byte FORMAT = 3;
 
     public String icao24() {
         return window.icao24();
@@ -62,6 +66,9 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
                     out.writeDouble(g.value(s, Channel.ALTITUDE));
                     out.writeByte(g.rateFlags(s));
                 }
+                writeString(out, w.lastSeen().callsign());
+                out.writeDouble(w.lastSeen().latitudeDeg());
+                out.writeDouble(w.lastSeen().longitudeDeg());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -75,7 +82,7 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
-            if (format != 1 && format != FORMAT) {
+            if (format < 1 || format > FORMAT) {
                 throw new IllegalStateException("unknown pending window format " + format);
             }
             int n = in.readInt();
@@ -99,9 +106,11 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
                     altitudes[s] = in.readDouble();
                     flags[s] = in.readByte();
                 }
+                LastSeen seen = format >= 3 ? new LastSeen(readString(in, format), in.readDouble(), in.readDouble())
+                        : LastSeen.UNKNOWN;
                 GriddedFlight g = new GriddedFlight(flightId, ds.isEmpty() ? null : ds, start, step, rates, altitudes,
                         flags);
-                out.add(new PendingWindow(new ObservedWindow(icao24, g, last, seed), change, queued));
+                out.add(new PendingWindow(new ObservedWindow(icao24, g, last, seed, seen), change, queued));
             }
             return out;
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.util.List;
 import org.sigmavrate.domain.flight.FlightSegmenter;
 import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.flight.VerticalRateSource;
+import org.sigmavrate.domain.forecast.LastSeen;
 
 /**
  * The state of one aircraft: its current flight segment and, per grid step of that flight (steps of the flight's
@@ -22,8 +23,11 @@ import org.sigmavrate.domain.flight.VerticalRateSource;
  */
 public final class FlightTrack {
     public static final long NONE = Long.MIN_VALUE;
-    /** 1: data source by writeUTF (still read); 2: data source by {@link StateStrings}, and the held report */
-    private static final byte FORMAT = 2;
+    /**
+     * 1: data source by writeUTF (still read); 2: data source by {@link StateStrings}, and the held report (still
+     * read); 3: and the last callsign and position
+     */
+    private static final byte FORMAT = 3;
 
     /** What {@link #accept} did with a report. */
     public enum Outcome {
@@ -73,6 +77,10 @@ public final class FlightTrack {
     private float heldAltitude = Float.NaN;
     /** no report has come since the held one */
     private boolean heldFresh;
+    /** the aircraft's, not the flight's: kept across flights */
+    private String callsign;
+    private double latitude = Double.NaN;
+    private double longitude = Double.NaN;
 
     public FlightTrack(String icao24) {
         this.icao24 = icao24;
@@ -185,9 +193,30 @@ public final class FlightTrack {
             latest = t;
             evictBefore(oldestUsefulStep(latest, rules));
         }
+        remember(r, t == latest);
         boolean due = reportsInFlight >= rules.minReports()
                 && (lastTriggerLatest == NONE || latest - lastTriggerLatest >= rules.cadenceMillis());
         return due ? Outcome.TRIGGERED : Outcome.ACCEPTED;
+    }
+
+    /**
+     * Keeps the callsign and position of the flight's latest report, or of any report while none is known; an older
+     * report that came late does not move them back. Only placed reports count: a held one may have a bad clock.
+     */
+    private void remember(Report r, boolean isLatest) {
+        if (r.callsign() != null && (isLatest || callsign == null)) {
+            callsign = r.callsign();
+        }
+        boolean hasPosition = !Double.isNaN(r.latitudeDeg()) && !Double.isNaN(r.longitudeDeg());
+        if (hasPosition && (isLatest || Double.isNaN(latitude))) {
+            latitude = r.latitudeDeg();
+            longitude = r.longitudeDeg();
+        }
+    }
+
+    /** The aircraft's latest callsign and position among the reports used. */
+    public LastSeen lastSeen() {
+        return new LastSeen(callsign, latitude, longitude);
     }
 
     /** The time of the report held aside, or {@link #NONE}. */
@@ -389,6 +418,9 @@ public final class FlightTrack {
                 out.writeFloat(heldAltitude);
                 out.writeBoolean(heldFresh);
             }
+            StateStrings.write(out, callsign);
+            out.writeDouble(latitude);
+            out.writeDouble(longitude);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -399,7 +431,7 @@ public final class FlightTrack {
         FlightTrack t = new FlightTrack(icao24);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
-            if (format != 1 && format != FORMAT) {
+            if (format < 1 || format > FORMAT) {
                 throw new IllegalStateException("unknown flight state format " + format);
             }
             if (format == 1) {
@@ -432,6 +464,11 @@ public final class FlightTrack {
                     t.heldAltitude = in.readFloat();
                     t.heldFresh = in.readBoolean();
                 }
+            }
+            if (format >= 3) {
+                t.callsign = StateStrings.read(in);
+                t.latitude = in.readDouble();
+                t.longitude = in.readDouble();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.sigmavrate.domain.flight.Report;
+import org.sigmavrate.domain.forecast.LastSeen;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.ingest.FlightReaders;
 
@@ -147,6 +148,48 @@ class FlightTrackTest {
             }
         }
         assertEquals(track.reportsFrom(0, 10_000), copy.reportsFrom(0, 10_000));
+        assertEquals(track.lastSeen(), copy.lastSeen());
+        assertTrue(copy.lastSeen().hasPosition() && copy.lastSeen().callsign() != null, "OpenSky gives both");
+    }
+
+    private static Report seen(long time, String callsign, double latitude, double longitude) {
+        return new Report("3c6586", time, latitude, longitude, 3000, Double.NaN, 1500,
+                org.sigmavrate.domain.flight.VerticalRateSource.BAROMETRIC, Double.NaN, Double.NaN, false, callsign,
+                "test", null);
+    }
+
+    @Test
+    void theLatestCallsignAndPositionAreKeptNotALateOrAHeldReportsAndSurviveTheBytes() {
+        FlightTrack track = new FlightTrack("3c6586");
+        assertEquals(LastSeen.UNKNOWN, track.lastSeen());
+        track.accept(seen(t(0), null, Double.NaN, Double.NaN), rules);
+        assertEquals(LastSeen.UNKNOWN, track.lastSeen());
+        track.accept(seen(t(10), null, 48.1, 11.1), rules);
+        track.accept(seen(t(20), "DLH4AB", 48.2, 11.2), rules);
+        track.accept(seen(t(15), "LATE1", 1.0, 2.0), rules);
+        track.accept(seen(t(30), null, Double.NaN, Double.NaN), rules);
+        assertEquals(new LastSeen("DLH4AB", 48.2, 11.2), track.lastSeen(), "a late report does not move it back");
+        track.accept(seen(t(400), "AHEAD", 50.0, 12.0), rules);
+        assertEquals(new LastSeen("DLH4AB", 48.2, 11.2), track.lastSeen(), "a held report may have a bad clock");
+        FlightTrack copy = FlightTrack.fromBytes("3c6586", track.toBytes());
+        assertEquals(track.lastSeen(), copy.lastSeen());
+        track.accept(seen(t(402), "AHEAD", 50.1, 12.1), rules);
+        assertEquals(new LastSeen("AHEAD", 50.1, 12.1), track.lastSeen(), "confirmed by a second report near it");
+    }
+
+    @Test
+    void stateWrittenByTheSecondFormatIsStillReadWithoutCallsignOrPosition() {
+        FlightTrack track = new FlightTrack("3c6586");
+        track.accept(seen(t(0), "DLH4AB", 48.1, 11.1), rules);
+        track.accept(seen(t(10), "DLH4AB", 48.2, 11.2), rules);
+        byte[] current = track.toBytes();
+        // format 2 is format 3 without the trailing callsign (4-byte length and 6 bytes) and two doubles
+        byte[] second = java.util.Arrays.copyOf(current, current.length - (4 + 6 + 16));
+        second[0] = 2;
+        FlightTrack old = FlightTrack.fromBytes("3c6586", second);
+        assertEquals(LastSeen.UNKNOWN, old.lastSeen());
+        assertEquals(track.reportsFrom(0, 10_000), old.reportsFrom(0, 10_000));
+        assertEquals(track.latest(), old.latest());
     }
 
     /** Every outcome of a run of reports, and the triggers' latest times. */

@@ -14,6 +14,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.sigmavrate.batching.PendingWindow;
+import org.sigmavrate.domain.forecast.LastSeen;
 import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.grid.GriddedFlight;
 
@@ -57,5 +58,22 @@ class StateStringsTest {
         PendingWindow back = PendingWindow.decode(PendingWindow.encode(List.of(w))).get(0);
         assertEquals(huge, back.window().window().dataSource());
         assertEquals(true, w.sameWindowAs(back));
+    }
+
+    @Test
+    void aPendingWindowKeepsTheAircraftsCallsignAndPositionAndTheSecondFormatIsStillRead() {
+        GriddedFlight g = new GriddedFlight("3c6586-20230601T120000Z", "opensky", 1_685_620_800_000L, 10_000,
+                new double[] {1500, 1400}, new double[] {3000, 3250}, new byte[] {0, 0});
+        LastSeen seen = new LastSeen("DLH4AB", 48.35, 11.78);
+        PendingWindow w = new PendingWindow(new ObservedWindow("3c6586", g, 1_685_620_810_000L, 42, seen), 1.5, 7);
+        byte[] current = PendingWindow.encode(List.of(w));
+        assertEquals(seen, PendingWindow.decode(current).get(0).window().lastSeen());
+        // format 2 is format 3 without each window's trailing callsign (4-byte length and 6 bytes) and two doubles
+        byte[] second = java.util.Arrays.copyOf(current, current.length - (4 + 6 + 16));
+        second[0] = 2;
+        PendingWindow old = PendingWindow.decode(second).get(0);
+        assertEquals(LastSeen.UNKNOWN, old.window().lastSeen());
+        assertEquals(true, w.sameWindowAs(old));
+        assertEquals("opensky", old.window().window().dataSource());
     }
 }

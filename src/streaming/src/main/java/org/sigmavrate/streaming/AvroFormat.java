@@ -2,10 +2,13 @@ package org.sigmavrate.streaming;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.Schema;
@@ -76,6 +79,22 @@ public interface AvroFormat {
         };
     }
 
+    /**
+     * Earlier versions of an output schema ({@code schemas/<Name>.v1.avsc} next to this class): records they wrote
+     * stay readable, e.g. the latest-bands changelog of a service upgraded in place, or a topic read from its start.
+     */
+    static List<Schema> earlierVersions(Class<?> type) {
+        List<Schema> out = new ArrayList<>();
+        try (InputStream in = AvroFormat.class.getResourceAsStream("schemas/" + type.getSimpleName() + ".v1.avsc")) {
+            if (in != null) {
+                out.add(new Schema.Parser().parse(in));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     @SuppressWarnings("unchecked")
     static <T extends SpecificRecord> Serde<T> singleObjectSerde(Class<T> type) {
         BinaryMessageEncoder<T> encoder;
@@ -90,6 +109,9 @@ public interface AvroFormat {
             SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
             schema = (Schema) type.getMethod("getClassSchema").invoke(null);
             decoder = new BinaryMessageDecoder<>(model, schema);
+            for (Schema earlier : earlierVersions(type)) {
+                decoder.addSchema(earlier);
+            }
         } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
             throw new IllegalArgumentException(type + " is not a generated Avro class", e);
         }

@@ -15,7 +15,7 @@ import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.grid.Channel;
 
-/** Maps a forecaster's answer to the two output records (Avro, schema v1). */
+/** Maps a forecaster's answer to the two output records (Avro, schema version 2). */
 public final class ForecastRecords {
     private ForecastRecords() {
     }
@@ -32,7 +32,8 @@ public final class ForecastRecords {
         }
         return new InfilledTrajectory(w.icao24(), w.window().flightId(), f.modelId(), spec(f, specSha256),
                 Instant.ofEpochMilli(w.window().startMillis()), (int) w.window().stepMillis(),
-                Instant.ofEpochMilli(w.lastReportTime()), out, paths, w.seed());
+                Instant.ofEpochMilli(w.lastReportTime()), out, paths, w.seed(), w.lastSeen().callsign(),
+                latitude(w), longitude(w), w.window().dataSource());
     }
 
     public static DensityBands bands(WindowForecast f, String specSha256) {
@@ -45,7 +46,16 @@ public final class ForecastRecords {
         }
         return new DensityBands(w.icao24(), w.window().flightId(), f.modelId(), spec(f, specSha256),
                 Instant.ofEpochMilli(w.window().startMillis()), (int) w.window().stepMillis(),
-                Instant.ofEpochMilli(w.lastReportTime()), boxed(f.quantileLevels()), out);
+                Instant.ofEpochMilli(w.lastReportTime()), boxed(f.quantileLevels()), out, w.lastSeen().callsign(),
+                latitude(w), longitude(w), w.window().dataSource());
+    }
+
+    private static Double latitude(ObservedWindow w) {
+        return w.lastSeen().hasPosition() ? w.lastSeen().latitudeDeg() : null;
+    }
+
+    private static Double longitude(ObservedWindow w) {
+        return w.lastSeen().hasPosition() ? w.lastSeen().longitudeDeg() : null;
     }
 
     private static String spec(WindowForecast f, String fallback) {

@@ -49,6 +49,6 @@ public final class WindowAssembler {
             return null;
         }
         GriddedFlight window = preparation.place(recent, track.flightStart(), span);
-        return new ObservedWindow(track.icao24(), window, track.latest(), Seeds.of(window));
+        return new ObservedWindow(track.icao24(), window, track.latest(), Seeds.of(window), track.lastSeen());
     }
 }

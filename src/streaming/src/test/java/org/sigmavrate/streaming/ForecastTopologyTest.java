@@ -139,6 +139,58 @@ class ForecastTopologyTest {
     }
 
     @Test
+    void bothOutputsCarryTheAircraftsLatestCallsignPositionAndDataSource() {
+        Harness h = new Harness();
+        for (int s = 0; s <= 15; s += 5) {
+            // the callsign appears at 5 s, the aircraft moves; a report of 12 s comes late after the one of 15 s
+            SurveillanceReport r = Fixtures.climbing("3c6586", t(s));
+            r.setCallsign(s >= 5 ? "DLH4AB" : null);
+            r.setLatitudeDeg(48.0 + s / 100.0);
+            r.setLongitudeDeg(11.0 + s / 100.0);
+            h.send("3c6586", r);
+        }
+        SurveillanceReport late = Fixtures.climbing("3c6586", t(12));
+        late.setCallsign("LATE1");
+        late.setLatitudeDeg(1.0);
+        late.setLongitudeDeg(2.0);
+        h.send("3c6586", late);
+        // the next window's trigger: a report without callsign or position keeps the known ones
+        SurveillanceReport bare = Fixtures.climbing("3c6586", t(25));
+        bare.setLatitudeDeg(null);
+        bare.setLongitudeDeg(null);
+        h.send("3c6586", bare);
+        SurveillanceReport unplaced = Fixtures.climbing("4ca7b5", t(0));
+        unplaced.setLatitudeDeg(null);
+        unplaced.setLongitudeDeg(null);
+        for (int s = 0; s <= 5; s += 5) {
+            unplaced.setEventTime(Instant.ofEpochMilli(t(s)));
+            h.send("4ca7b5", unplaced);
+        }
+        h.flush();
+        Map<String, DensityBands> bands = new HashMap<>();
+        h.bands.readKeyValuesToList().forEach(kv -> bands.put(kv.key, bands(kv.value)));
+        Map<String, InfilledTrajectory> trajectories = new HashMap<>();
+        List<KeyValue<String, byte[]>> written = h.trajectories.readKeyValuesToList();
+        List<InfilledTrajectory> decoded = trajectories(written);
+        for (int i = 0; i < written.size(); i++) {
+            trajectories.put(written.get(i).key, decoded.get(i));
+        }
+        DensityBands b = bands.get("3c6586");
+        InfilledTrajectory w = trajectories.get("3c6586");
+        assertEquals(t(25), b.getLastReportTime().toEpochMilli());
+        for (Object[] fields : List.of(
+                new Object[] {b.getCallsign(), b.getLastLatitudeDeg(), b.getLastLongitudeDeg(), b.getDataSource()},
+                new Object[] {w.getCallsign(), w.getLastLatitudeDeg(), w.getLastLongitudeDeg(), w.getDataSource()})) {
+            assertEquals(List.of("DLH4AB", 48.15, 11.15, "test"), List.of(fields), "the latest report's, not the late one's");
+        }
+        DensityBands nowhere = bands.get("4ca7b5");
+        assertNull(nowhere.getCallsign());
+        assertNull(nowhere.getLastLatitudeDeg());
+        assertNull(nowhere.getLastLongitudeDeg());
+        assertEquals("test", nowhere.getDataSource());
+    }
+
+    @Test
     void theLatestBandsStoreHoldsEachAircraftsLastBandsDecodedByTheTopicsSerde() {
         Harness h = new Harness();
         String[] aircraft = {"3c6586", "4ca7b5"};
@@ -183,7 +235,8 @@ class ForecastTopologyTest {
     void badInputGoesToTheDeadLetterTopicWithItsReasonAndTheStreamGoesOn() {
         Harness h = new Harness();
         h.input.pipeInput("3c6586".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3, 4});
-        DensityBands other = new DensityBands("3c6586", "x", "m", "s", Instant.EPOCH, 10_000, Instant.EPOCH, List.of(), List.of());
+        DensityBands other = new DensityBands("3c6586", "x", "m", "s", Instant.EPOCH, 10_000, Instant.EPOCH, List.of(), List.of(),
+                null, null, null, null);
         h.input.pipeInput("3c6586".getBytes(StandardCharsets.UTF_8),
                 AvroFormat.singleObjectSerde(DensityBands.class).serializer().serialize("t", other));
         h.send("3c6586", Fixtures.report("3c6586", t(0), 3000.0, 99_999.0));
