@@ -85,6 +85,7 @@
         r: a.icao24 === state.selected ? 6 : 4.5, fill: r > 300 ? '#17803d' : r < -300 ? '#b4540a' : '#5a6b80' });
       el(c, 'title', {}, (a.callsign || a.icao24) + ' ' + fmt(a.altitudeFt) + ' ft');
       c.onclick = () => select(a.icao24);
+      el(map, 'text', { class: 'label', x: x(a.longitude) + 7, y: y(a.latitude) + 3 }, a.callsign || a.icao24);
     }
   }
 
@@ -198,11 +199,30 @@
     es.onerror = () => { $('status').textContent = 'reconnecting…'; $('status').className = 'status'; };
   }
 
+  // live forecast skill (GET /skill, when the service has it): per horizon bucket, else any JSON as key/value rows
+  const SKILL_COLUMNS = [['horizon', 'horizon'], ['steps', 'steps'], ['mae_fpm', 'MAE ft/min'], ['crps_fpm', 'CRPS ft/min'],
+    ['coverage_50', '50% band covered'], ['coverage_90', '90% band covered']];
   function skill() {
     fetch('skill').then((r) => r.ok ? r.json() : Promise.reject(r.status)).then((s) => {
       const body = $('skill-body');
       body.textContent = '';
       const t = document.createElement('table');
+      if (Array.isArray(s.horizons)) {
+        const cap = t.createCaption();
+        cap.textContent = (s.channel || '') + ', last ' + (s.window_seconds || '?') + ' s, this instance';
+        const head = t.createTHead().insertRow();
+        for (const [, label] of SKILL_COLUMNS) { const th = document.createElement('th'); th.textContent = label; head.appendChild(th); }
+        for (const h of s.horizons) {
+          const tr = t.insertRow();
+          for (const [k] of SKILL_COLUMNS) {
+            const v = h[k];
+            tr.insertCell().textContent = v === null || v === undefined ? '–' : typeof v === 'number' && k !== 'steps' ? v.toFixed(k.startsWith('coverage') ? 2 : 0) : v;
+          }
+        }
+        body.appendChild(t);
+        $('skill').hidden = false;
+        return;
+      }
       const rows = [];
       (function flatten(o, p) {
         if (o && typeof o === 'object') for (const k in o) flatten(o[k], p ? p + ' · ' + k : k);

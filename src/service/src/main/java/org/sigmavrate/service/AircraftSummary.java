@@ -9,13 +9,17 @@ import org.sigmavrate.avro.v1.DensityBands;
 /**
  * One line of the dashboard's list (and one server-sent event): what the latest bands say of an aircraft.
  *
+ * @param callsign        the latest reported callsign, null when none
+ * @param latitude        WGS84 latitude of the latest report with a position (null with longitude when none)
+ * @param dataSource      provider of the flight's reports, e.g. opensky (null when not told)
  * @param altitudeFt      the last observed altitude (null when no step is observed)
  * @param verticalRateFpm the last observed vertical rate
  * @param lastReportTime  epoch ms of the latest report used
  * @param receivedAt      epoch ms at which this service read the bands from the topic: the page measures from it
  * @param steps           grid steps in the bands
  */
-public record AircraftSummary(String icao24, String flightId, String modelId, Double altitudeFt,
+public record AircraftSummary(String icao24, String flightId, String callsign, Double latitude, Double longitude,
+        String dataSource, String modelId, Double altitudeFt,
         Double verticalRateFpm, long lastReportTime, long receivedAt, int steps) {
 
     static AircraftSummary of(DensityBands b, long receivedAt) {
@@ -26,7 +30,8 @@ public record AircraftSummary(String icao24, String flightId, String modelId, Do
             altitude = observed(s.getAltitude(), median, altitude);
             rate = observed(s.getVerticalRate(), median, rate);
         }
-        return new AircraftSummary(b.getIcao24(), b.getFlightId(), b.getModelId(), altitude, rate,
+        return new AircraftSummary(b.getIcao24(), b.getFlightId(), b.getCallsign(), b.getLastLatitudeDeg(),
+                b.getLastLongitudeDeg(), b.getDataSource(), b.getModelId(), altitude, rate,
                 b.getLastReportTime().toEpochMilli(), receivedAt, b.getSteps().size());
     }
 

@@ -45,6 +45,22 @@ class AircraftSummaryTest {
         assertEquals(123L, s.receivedAt());
         assertEquals(4, s.steps());
         assertEquals("sgpt-small-v2", s.modelId());
+        assertNull(s.callsign());
+        assertNull(s.latitude());
+    }
+
+    @Test
+    void theCallsignAndLastPositionComeFromTheBands() {
+        DensityBands b = bands(List.of(step(0, observed(0), observed(3000))));
+        b.setCallsign("SWR12");
+        b.setLastLatitudeDeg(47.46);
+        b.setLastLongitudeDeg(8.55);
+        b.setDataSource("opensky");
+        AircraftSummary s = AircraftSummary.of(b, 0L);
+        assertEquals("SWR12", s.callsign());
+        assertEquals(47.46, s.latitude());
+        assertEquals(8.55, s.longitude());
+        assertEquals("opensky", s.dataSource());
     }
 
     @Test

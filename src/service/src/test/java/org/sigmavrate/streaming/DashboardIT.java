@@ -71,12 +71,15 @@ class DashboardIT {
 
                 browser.navigate("http://localhost:" + port + "/?icao24=" + known);
                 assertTrue(browser.await("document.querySelectorAll('#aircraft-list tr').length >= " + listed,
-                        Duration.ofSeconds(20)), "the list fills with the " + listed + " aircraft the service lists");
+                        Duration.ofSeconds(20)), "the list fills with the " + listed + " aircraft the service lists; page problems: " + browser.problems());
                 assertTrue(browser.await("document.querySelector('#aircraft-list tr[data-icao24=\"" + known + "\"]')",
                         Duration.ofSeconds(5)), known + " is listed");
                 String drawn = "document.getElementById('chart-rate').dataset.lastReportTime == '" + lastFirst + "'"
                         + " && document.getElementById('chart-altitude').dataset.lastReportTime == '" + lastFirst + "'";
-                assertTrue(browser.await(drawn, Duration.ofSeconds(20)), "the fan charts of " + known + " show its bands");
+                assertTrue(browser.await(drawn, Duration.ofSeconds(20)), "the fan charts of " + known + " show its bands of " + lastFirst + ", not "
+                        + browser.evaluate("document.getElementById('chart-rate').dataset.lastReportTime") + " (service: "
+                        + ServiceIT.get(http, port, "/dashboard/bands/" + known).body().replaceAll("\"steps\".*", "")
+                        + "); page problems: " + browser.problems());
                 JsonNode summary = fleet.path("aircraft").findParents("icao24").stream()
                         .filter(a -> a.path("icao24").asText().equals(known)).findFirst().orElseThrow();
                 int steps = summary.path("steps").asInt();
@@ -94,6 +97,22 @@ class DashboardIT {
                 }
                 assertTrue(browser.evaluate("document.getElementById('meta').textContent").asText()
                         .contains("model " + summary.path("modelId").asText()), "the model id is shown");
+                // the map places every aircraft whose bands carry a position; the list shows callsigns
+                int placed = 0;
+                for (JsonNode a : fleet.path("aircraft")) {
+                    placed += a.path("latitude").isNumber() ? 1 : 0;
+                }
+                assertTrue(placed > 0, "the replayed flights carry positions: " + fleet);
+                assertTrue(browser.await("document.querySelectorAll('#map circle.pos').length == " + placed,
+                        Duration.ofSeconds(5)), placed + " aircraft on the map");
+                if (summary.path("callsign").isTextual()) {
+                    assertEquals(summary.path("callsign").asText(), browser.evaluate("document.querySelector("
+                            + "'#aircraft-list tr[data-icao24=\"" + known + "\"] td:nth-child(2)').textContent").asText());
+                }
+                // the skill panel shows exactly when the service answers /skill
+                boolean skill = ServiceIT.get(http, port, "/skill").statusCode() == 200;
+                assertTrue(browser.await("document.getElementById('skill').hidden == " + !skill, Duration.ofSeconds(5)),
+                        "the skill panel is " + (skill ? "shown" : "hidden"));
                 double firstPaint = browser.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {})"
                         + ".startTime || -1").asDouble();
                 double listFilled = browser.evaluate("dashboard.listFilledAt").asDouble();
@@ -104,8 +123,10 @@ class DashboardIT {
                     long sent = System.currentTimeMillis();
                     send(producer, topics, r);
                     producer.flush();
+                    // drawn: the page notes the latency once the chart's frame is painted
                     assertTrue(browser.await("document.getElementById('chart-rate').dataset.lastReportTime == '"
-                            + r.timeMillis() + "'", Duration.ofSeconds(20)),
+                            + r.timeMillis() + "' && dashboard.latencies.some(l => l.lastReportTime == " + r.timeMillis()
+                            + ")", Duration.ofSeconds(20)),
                             "the report of " + r.timeMillis() + " reaches the chart (log: " + log + ")");
                     endToEnd.add(browser.evaluate("dashboard.latencies.filter(l => l.lastReportTime == " + r.timeMillis()
                             + ").map(l => l.drawnAt)[0]").asLong() - sent);
@@ -117,6 +138,7 @@ class DashboardIT {
                 }
                 assertEquals(HELD_BACK, feedToChart.size(), "one drawing per new bands record of " + known);
                 browser.screenshot(Path.of("src/service/target/dashboard.png"));
+                assertEquals(List.of(), browser.problems(), "no script errors on the page");
                 System.out.printf("dashboard: %d aircraft listed; first contentful paint %.0f ms after navigation, list "
                         + "filled at %.0f ms; new bands read by the service -> chart drawn: %s ms; report produced -> "
                         + "chart drawn: %s ms; screenshot src/service/target/dashboard.png%n", listed, firstPaint,

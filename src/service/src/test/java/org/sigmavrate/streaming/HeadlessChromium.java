@@ -38,6 +38,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> calls = new ConcurrentHashMap<>();
+    private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private HeadlessChromium(Process process, Path profile, WebSocket socket) {
         this.process = process;
@@ -99,12 +100,20 @@ final class HeadlessChromium implements AutoCloseable {
         }).get(10, TimeUnit.SECONDS);
         self[0] = new HeadlessChromium(p, profile, ws);
         self[0].call("Page.enable", JSON.createObjectNode());
+        self[0].call("Runtime.enable", JSON.createObjectNode());
         return self[0];
     }
 
     private void answer(String message) {
         try {
             JsonNode m = JSON.readTree(message);
+            String event = m.path("method").asText();
+            if (event.equals("Runtime.exceptionThrown")) {
+                problems.add(m.path("params").path("exceptionDetails").toString());
+            } else if (event.equals("Runtime.consoleAPICalled")
+                    && List.of("error", "warning").contains(m.path("params").path("type").asText())) {
+                problems.add(m.path("params").path("args").toString());
+            }
             if (m.has("id")) {
                 CompletableFuture<JsonNode> f = calls.remove(m.get("id").asInt());
                 if (f != null) {
@@ -154,6 +163,13 @@ final class HeadlessChromium implements AutoCloseable {
             Thread.sleep(50);
         }
         return false;
+    }
+
+    /** The page's uncaught exceptions and console errors and warnings so far. */
+    List<String> problems() {
+        synchronized (problems) {
+            return List.copyOf(problems);
+        }
     }
 
     void screenshot(Path png) throws Exception {
