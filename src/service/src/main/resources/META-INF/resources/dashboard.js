@@ -192,9 +192,27 @@
     if (a.icao24 === state.selected) loadBands(a.icao24);
   }
 
+  function loadFleet() {
+    return fetch('dashboard/aircraft').then((r) => r.json()).then((f) => {
+      // another machine's clock: ages from the server's; the same clock (within a second) is taken as it is
+      const skew = f.serverTime - Date.now();
+      state.skew = Math.abs(skew) > 1000 ? skew : 0;
+      for (const a of f.aircraft) {
+        const known = state.aircraft.get(a.icao24);
+        if (!known || known.receivedAt < a.receivedAt) state.aircraft.set(a.icao24, a);
+      }
+      renderList();
+    });
+  }
+
   function connect() {
     const es = new EventSource('dashboard/events');
-    es.onopen = () => { $('status').textContent = 'live'; $('status').className = 'status live'; };
+    let opened = false;
+    es.onopen = () => {
+      $('status').textContent = 'live'; $('status').className = 'status live';
+      if (opened) loadFleet(); // what the events missed while reconnecting
+      opened = true;
+    };
     es.onmessage = (e) => { state.events++; accept(JSON.parse(e.data)); };
     es.onerror = () => { $('status').textContent = 'reconnecting…'; $('status').className = 'status'; };
   }
@@ -239,14 +257,7 @@
   }
 
   connect();
-  fetch('dashboard/aircraft').then((r) => r.json()).then((f) => {
-    // another machine's clock: ages from the server's; the same clock (within a second) is taken as it is
-    const skew = f.serverTime - Date.now();
-    state.skew = Math.abs(skew) > 1000 ? skew : 0;
-    for (const a of f.aircraft) if (!state.aircraft.has(a.icao24)) state.aircraft.set(a.icao24, a);
-    renderList();
-    if (state.selected) loadBands(state.selected);
-  });
+  loadFleet().then(() => { if (state.selected) loadBands(state.selected); });
   setInterval(() => { for (const td of document.querySelectorAll('#aircraft-list tr')) {
     const a = state.aircraft.get(td.dataset.icao24); if (a) td.lastChild.textContent = age(now() - a.receivedAt); } }, 1000);
   skill();

@@ -75,7 +75,10 @@ public class DashboardFeed {
         }
     }
 
-    /** Every new summary, as it arrives; a subscriber that falls behind loses the oldest. */
+    /**
+     * Every new summary, as it arrives; a subscriber that falls behind misses those it has no room for (the
+     * aircraft's next update, or the page's reload of the list when its events reconnect, brings them back).
+     */
     Multi<AircraftSummary> updates() {
         start();
         return updates.onOverflow().drop();
@@ -162,7 +165,13 @@ public class DashboardFeed {
                     return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 }
             } catch (org.apache.kafka.common.errors.TimeoutException notYet) {
-                // the topic or the broker is not there yet
+                // the broker is not there yet
+            }
+            try {
+                Thread.sleep(1000); // the topic is not there yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
             }
         }
         return List.of();
