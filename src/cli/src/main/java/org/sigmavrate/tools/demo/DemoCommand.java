@@ -117,10 +117,11 @@ public class DemoCommand implements Callable<Integer> {
                 + "aircraft from %s at %.0fx%n", reports.size(), all, thin, 2 * thin, aircraft, inputs, speed);
         System.out.printf("%ndemo: where to look%n"
                 + "  topics   in: %s   out: %s, %s   dead letters: %s   (broker %s)%n"
+                + "  live dashboard   http://localhost:%d/%n"
                 + "  REST     http://localhost:%d/forecasts/{icao24}   e.g. http://localhost:%d/forecasts/%s%n"
                 + "  health   http://localhost:%d/q/health    metrics http://localhost:%d/q/metrics%n"
                 + "  API      http://localhost:%d/q/openapi    http://localhost:%d/q/swagger-ui%n%n", topics.input(),
-                topics.trajectories(), topics.bands(), topics.deadLetter(), bootstrap, port, port,
+                topics.trajectories(), topics.bands(), topics.deadLetter(), bootstrap, port, port, port,
                 reports.isEmpty() ? "3c6586" : reports.get(0).icao24(), port, port, port, port);
         final List<Report> toSend = reports;
         Thread replay = new Thread(() -> {
