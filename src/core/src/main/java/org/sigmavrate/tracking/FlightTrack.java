@@ -113,6 +113,17 @@ public final class FlightTrack {
      * of one report gives way to an earlier report (its one report may be the bad one).
      */
     public Outcome accept(Report r, TrackRules rules) {
+        return accept(r, rules, NONE);
+    }
+
+    /**
+     * As {@link #accept(Report, TrackRules)}, with a time the report can be checked against: the latest event time
+     * the caller has accepted from any aircraft (its partition's other aircraft are on the same clock). A report more
+     * than the grace ahead of its flight but not ahead of that time is a flight coming back from a silence, not a
+     * bad clock: it is used at once instead of waiting for a second report. {@link #NONE}: no such time, every jump
+     * waits for a second report.
+     */
+    public Outcome accept(Report r, TrackRules rules, long othersLatest) {
         if (Boolean.TRUE.equals(r.onGround()) || (!r.hasVerticalRate() && !r.hasBaroAltitude())) {
             return Outcome.IGNORED;
         }
@@ -122,7 +133,7 @@ public final class FlightTrack {
             startFlight(t);
             return place(r, rules);
         }
-        if (t > latest + grace) {
+        if (t > latest + grace && (othersLatest == NONE || t > othersLatest + grace)) {
             if (heldTime != NONE && Math.abs(t - heldTime) <= grace) {
                 Report held = heldReport();
                 clearHeld();

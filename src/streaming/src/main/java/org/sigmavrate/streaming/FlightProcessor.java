@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlightProcessor implements Processor<String, Report, String, FlightOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(FlightProcessor.class);
+    /**
+     * The latest event time of a report that continued its flight without a jump, over the task's aircraft (not
+     * stored: after a restart it starts afresh). A report ahead of its own flight but not of this is a flight back
+     * from a silence, used at once; one ahead of both is held as a possible bad clock ({@link FlightTrack#accept}).
+     * First reports and jumps do not move it, so one bad clock cannot vouch for another.
+     */
+    private long othersLatest = FlightTrack.NONE;
     private final StreamingSettings settings;
     private final WindowAssembler assembler;
     private final String specSha256;
@@ -104,7 +111,14 @@ public final class FlightProcessor implements Processor<String, Report, String, 
     public void process(Record<String, Report> record) {
         String key = record.key();
         FlightTrack track = storedTrack(key);
-        switch (track.accept(record.value(), assembler.rules())) {
+        long before = track.latest();
+        long t = record.value().timeMillis();
+        FlightTrack.Outcome outcome = track.accept(record.value(), assembler.rules(), othersLatest);
+        if ((outcome == FlightTrack.Outcome.ACCEPTED || outcome == FlightTrack.Outcome.TRIGGERED)
+                && before != FlightTrack.NONE && t <= before + assembler.rules().graceMillis()) {
+            othersLatest = Math.max(othersLatest, t);
+        }
+        switch (outcome) {
             case LATE -> {
                 metrics.lateDropped();
                 return;

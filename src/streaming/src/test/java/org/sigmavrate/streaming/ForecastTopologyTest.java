@@ -311,6 +311,34 @@ class ForecastTopologyTest {
         assertEquals(2.0, h.metrics.count("sigmavrate.state.reset", "reason", "unreadable-pending-windows"), 1e-9);
     }
 
+    @Test
+    void aFlightBackFromASilenceIsForecastAtOnceWhileAReportAheadOfEveryAircraftIsHeld() {
+        Harness h = new Harness();
+        String steady = "4ca7b5";
+        String sparse = "3c6586";
+        for (int s = 0; s <= 110; s += 10) {
+            h.send(steady, Fixtures.climbing(steady, t(s)));
+            if (s <= 10) {
+                h.send(sparse, Fixtures.climbing(sparse, t(s)));
+            }
+        }
+        h.flush();
+        h.bands.readKeyValuesToList();
+        // 90 s of silence, more than the 60-s grace: the other aircraft vouch for the time, so it is used at once
+        h.send(sparse, Fixtures.climbing(sparse, t(100)));
+        h.flush();
+        assertEquals(List.of(t(100)), lastReports(h, sparse), "back from a silence: forecast at once");
+        // 5 minutes ahead of every aircraft: a bad clock, held, not forecast
+        h.send(sparse, Fixtures.climbing(sparse, t(400)));
+        h.flush();
+        assertEquals(List.of(), lastReports(h, sparse), "a report ahead of every aircraft waits");
+    }
+
+    private static List<Long> lastReports(Harness h, String icao24) {
+        return h.bands.readKeyValuesToList().stream().filter(kv -> kv.key.equals(icao24))
+                .map(kv -> bands(kv.value).getLastReportTime().toEpochMilli()).collect(Collectors.toList());
+    }
+
     /** Many aircraft, irregular sparse reports, some out of order. */
     private static List<SurveillanceReport> traffic() {
         List<SurveillanceReport> out = new ArrayList<>();
