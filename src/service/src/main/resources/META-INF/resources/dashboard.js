@@ -70,14 +70,16 @@
     const span = Math.max((lo1 - lo0) * k, (la1 - la0) * 400 / 260, 0.2) * 1.15;
     const cx = (lo0 + lo1) / 2, cy = (la0 + la1) / 2;
     const x = (lo) => 200 + (lo - cx) * k / span * 400, y = (la) => 130 - (la - cy) / span * 400;
-    const step = span > 20 ? 10 : span > 4 ? 2 : span > 1 ? 0.5 : 0.1;
+    // about four graticule lines across, whatever the fleet's extent (a local feed or the whole world)
+    const step = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90].find((s) => s >= span / 4) || 90;
+    const deg = (v) => v.toFixed(step < 1 ? 1 : 0) + '°';
     for (let lo = Math.ceil((cx - span) / step) * step; lo <= cx + span; lo += step) {
       el(map, 'line', { class: 'grat', x1: x(lo), x2: x(lo), y1: 0, y2: 260 });
-      el(map, 'text', { x: x(lo) + 2, y: 256 }, lo.toFixed(1) + '°');
+      el(map, 'text', { x: x(lo) + 2, y: 256 }, deg(lo));
     }
-    for (let la = Math.ceil((cy - span) / step) * step; la <= cy + span; la += step) {
+    for (let la = Math.max(-90, Math.ceil((cy - span) / step) * step); la <= Math.min(90, cy + span); la += step) {
       el(map, 'line', { class: 'grat', x1: 0, x2: 400, y1: y(la), y2: y(la) });
-      el(map, 'text', { x: 2, y: y(la) - 2 }, la.toFixed(1) + '°');
+      el(map, 'text', { x: 2, y: y(la) - 2 }, deg(la));
     }
     for (const a of placed) {
       const r = a.verticalRateFpm || 0;
