@@ -89,45 +89,46 @@ public final class StreamingMetrics {
         return registry;
     }
 
+    /** The counter {@code name} for one value of its tag, registered on first use. */
+    private Counter tagged(String name, String description, String tagKey, String tagValue) {
+        return byTag.computeIfAbsent(name + "\u0000" + tagValue, k -> Counter.builder(name).description(description)
+                .tag(tagKey, tagValue).register(registry));
+    }
+
     public void recordIn() {
         recordsIn.increment();
     }
 
     public void deadLettered(String reason) {
-        byTag.computeIfAbsent("dlq\u0000" + reason, k -> Counter.builder("sigmavrate.dead.lettered")
-                .description("records sent to the dead-letter topic").tag("reason", reason).register(registry))
-                .increment();
+        tagged("sigmavrate.dead.lettered", "records sent to the dead-letter topic", "reason", reason).increment();
     }
 
     public void ignored(String reason) {
-        byTag.computeIfAbsent("ign\u0000" + reason, k -> Counter.builder("sigmavrate.ignored")
-                .description("valid reports with nothing to place (on ground, no rate and no altitude)")
-                .tag("reason", reason).register(registry)).increment();
+        tagged("sigmavrate.ignored", "valid reports with nothing to place (on ground, no rate and no altitude)",
+                "reason", reason).increment();
     }
 
     public void stateReset(String reason) {
-        byTag.computeIfAbsent("rst\u0000" + reason, k -> Counter.builder("sigmavrate.state.reset")
-                .description("aircraft whose stored state could not be read and was started afresh")
-                .tag("reason", reason).register(registry)).increment();
+        tagged("sigmavrate.state.reset", "aircraft whose stored state could not be read and was started afresh",
+                "reason", reason).increment();
     }
 
     public void recordsOut(String topic, int n) {
-        byTag.computeIfAbsent("out\u0000" + topic, k -> Counter.builder("sigmavrate.records.out")
-                .description("records produced").tag("topic", topic).register(registry)).increment(n);
+        tagged("sigmavrate.records.out", "records produced", "topic", topic).increment(n);
     }
 
     /** A window whose call failed, kept for another attempt. */
     public void forecastRetried(String reason) {
-        byTag.computeIfAbsent("retry\u0000" + reason, k -> Counter.builder("sigmavrate.forecast.retries")
-                .description("windows whose inference call failed or timed out, kept for another attempt")
-                .tag("reason", reason).register(registry)).increment();
+        tagged("sigmavrate.forecast.retries",
+                "windows whose inference call failed or timed out, kept for another attempt", "reason", reason)
+                .increment();
     }
 
     /** A window that failed its last attempt, sent to the forecast-failures topic. */
     public void forecastFailed(String reason) {
-        byTag.computeIfAbsent("fail\u0000" + reason, k -> Counter.builder("sigmavrate.forecast.failures")
-                .description("windows whose inference failed its last attempt, sent to the forecast-failures topic")
-                .tag("reason", reason).register(registry)).increment();
+        tagged("sigmavrate.forecast.failures",
+                "windows whose inference failed its last attempt, sent to the forecast-failures topic", "reason",
+                reason).increment();
     }
 
     /** Oldest pending windows of a flight dropped for its newer ones (the per-flight cap). */
