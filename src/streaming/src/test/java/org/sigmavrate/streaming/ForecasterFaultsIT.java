@@ -12,19 +12,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -51,6 +45,8 @@ class ForecasterFaultsIT {
     private static final String REFUSED = "bad001";
     /** the model hangs (until interrupted) on every call holding a window of this aircraft */
     private static final String HANGS = "ba0002";
+    /** how long an expected output may take to appear on a topic */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final List<String> GOOD = List.of("4ca7b5", "3c6586");
 
     /** Wraps the altitude-difference baseline: throws or hangs on the faulty aircraft's windows. */
@@ -121,8 +117,8 @@ class ForecasterFaultsIT {
                     // aircraft fly throughout
                     send(producer, topics, List.of(REFUSED), base, 0, 20);
                     send(producer, topics, GOOD, base, 0, 30);
-                    ConsumerRecord<String, byte[]> refused = only(consume(bootstrap, topics.forecastFailures(),
-                            records -> keys(records).contains(REFUSED)), REFUSED);
+                    ConsumerRecord<String, byte[]> refused = only(CommittedRecords.until(bootstrap,
+                            topics.forecastFailures(), records -> keys(records).contains(REFUSED), PATIENCE), REFUSED);
                     assertEquals("inference-failed", header(refused, ForecastFailure.REASON_HEADER),
                             "refused windows fail alone (bisection)");
                     assertEquals("2", header(refused, ForecastFailure.ATTEMPTS_HEADER), "retried once");
@@ -131,16 +127,17 @@ class ForecasterFaultsIT {
 
                     send(producer, topics, List.of(HANGS), base, 35, 45);
                     send(producer, topics, GOOD, base, 35, 60);
-                    ConsumerRecord<String, byte[]> hung = only(consume(bootstrap, topics.forecastFailures(),
-                            records -> keys(records).contains(HANGS)), HANGS);
+                    ConsumerRecord<String, byte[]> hung = only(CommittedRecords.until(bootstrap,
+                            topics.forecastFailures(), records -> keys(records).contains(HANGS), PATIENCE), HANGS);
                     assertEquals("inference-timeout", header(hung, ForecastFailure.REASON_HEADER));
                     assertEquals("2", header(hung, ForecastFailure.ATTEMPTS_HEADER), "retried once");
 
                     send(producer, topics, GOOD, base, 65, 90);
                 }
                 // the good aircraft are forecast up to their last report, long after the faults
-                List<ConsumerRecord<String, byte[]>> bands = consume(bootstrap, topics.bands(),
-                        records -> GOOD.stream().allMatch(a -> latestReport(records, a) >= base + 85_000));
+                List<ConsumerRecord<String, byte[]>> bands = CommittedRecords.until(bootstrap, topics.bands(),
+                        records -> GOOD.stream().allMatch(a -> latestReport(records, a) >= base + 85_000),
+                        PATIENCE);
                 assertFalse(keys(bands).contains(REFUSED), "no bands for a refused window");
                 assertFalse(keys(bands).contains(HANGS), "none for a window the model hangs on");
                 assertTrue(metrics.count("sigmavrate.forecast.failures", "reason", "inference-failed") >= 1);
@@ -180,29 +177,6 @@ class ForecasterFaultsIT {
         var de = AvroFormat.singleObjectSerde(DensityBands.class).deserializer();
         return bands.stream().filter(r -> icao24.equals(r.key()))
                 .mapToLong(r -> de.deserialize("t", r.value()).getLastReportTime().toEpochMilli()).max().orElse(-1);
-    }
-
-    /** Committed records of every partition of a topic, until {@code done} holds (at most 60 s). */
-    private static List<ConsumerRecord<String, byte[]>> consume(String bootstrap, String topic,
-            Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!done.test(out) && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        assertTrue(done.test(out), topic + ": not all there in 60 s (" + out.size() + " records, keys " + keys(out)
-                + ")");
-        return out;
     }
 
     private static String header(ConsumerRecord<String, byte[]> r, String name) {

@@ -16,21 +16,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -50,6 +44,8 @@ import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
  */
 class HostileRecordsTest {
     private static final Spec SPEC = SpecLoader.bundled();
+    /** how long an expected output may take to appear on a topic */
+    private static final Duration PATIENCE = Duration.ofSeconds(45);
     private static final String APP = "hostile";
     private static final StreamingSettings.Topics TOPICS = new StreamingSettings.Topics("hostile-reports",
             "hostile-trajectories", "hostile-bands", "hostile-dlq", "hostile-failures");
@@ -173,11 +169,13 @@ class HostileRecordsTest {
                     sendGood(producer, base, 35, 90);
                 }
 
-                List<ConsumerRecord<String, byte[]>> dead = consume(bootstrap, TOPICS.deadLetter(),
-                        records -> records.stream().map(ConsumerRecord::key).distinct().count() >= hostile.size());
+                List<ConsumerRecord<String, byte[]>> dead = CommittedRecords.until(bootstrap, TOPICS.deadLetter(),
+                        records -> records.stream().map(ConsumerRecord::key).distinct().count() >= hostile.size(),
+                        PATIENCE);
                 // nothing good among them: the bands of the last good reports (triggers at 5, 15, ... 85 s) were
                 // sent after every hostile one
-                consume(bootstrap, TOPICS.bands(), records -> latestReport(records, "4ca7b5") >= base + 85_000);
+                CommittedRecords.until(bootstrap, TOPICS.bands(),
+                        records -> latestReport(records, "4ca7b5") >= base + 85_000, PATIENCE);
                 Map<String, ConsumerRecord<String, byte[]>> byKey = new HashMap<>();
                 dead.forEach(r -> byKey.put(r.key(), r));
                 assertEquals(hostile.size(), dead.size(), "one dead letter each: " + byKey.keySet());
@@ -202,9 +200,9 @@ class HostileRecordsTest {
 
                 // both good aircraft are forecast from the reports sent after the hostile ones
                 long after = base + 35_000;
-                List<ConsumerRecord<String, byte[]>> bands = consume(bootstrap, TOPICS.bands(),
+                List<ConsumerRecord<String, byte[]>> bands = CommittedRecords.until(bootstrap, TOPICS.bands(),
                         records -> latestReport(records, "4ca7b5") >= base + 85_000
-                                && latestReport(records, "a1b2c3") >= base + 85_000);
+                                && latestReport(records, "a1b2c3") >= base + 85_000, PATIENCE);
                 assertTrue(latestReport(bands, "4ca7b5") >= after);
                 assertTrue(latestReport(bands, "a1b2c3") >= after, "re-partitioned past the garbage");
 
@@ -235,28 +233,6 @@ class HostileRecordsTest {
         var de = AvroFormat.singleObjectSerde(DensityBands.class).deserializer();
         return bands.stream().filter(r -> icao24.equals(r.key()))
                 .mapToLong(r -> de.deserialize("t", r.value()).getLastReportTime().toEpochMilli()).max().orElse(-1);
-    }
-
-    /** Committed records of a one-partition topic, until {@code done} holds (at most 45 s). */
-    private static List<ConsumerRecord<String, byte[]>> consume(String bootstrap, String topic,
-            Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long deadline = System.currentTimeMillis() + 45_000;
-            while (!done.test(out) && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        assertTrue(done.test(out), topic + ": not all there in 45 s (" + out.size() + " records)");
-        return out;
     }
 
     private static String header(ConsumerRecord<String, byte[]> r, String name) {
