@@ -2,6 +2,7 @@ package org.sigmavrate.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.sigmavrate.avro.v1.DensityBands;
 
 /** Reads what a topic holds, committed only (read_committed), as a downstream consumer of the outputs would. */
 final class CommittedRecords {
@@ -43,5 +45,18 @@ final class CommittedRecords {
                 + " records, keys " + out.stream().map(ConsumerRecord::key).distinct().collect(Collectors.toList())
                 + ")");
         return out;
+    }
+
+    /** The latest report time that the bands of {@code icao24} among {@code bands} were made from; -1: none. */
+    static long latestReport(List<ConsumerRecord<String, byte[]>> bands, String icao24) {
+        var de = AvroFormat.singleObjectSerde(DensityBands.class).deserializer();
+        return bands.stream().filter(r -> icao24.equals(r.key()))
+                .mapToLong(r -> de.deserialize("t", r.value()).getLastReportTime().toEpochMilli()).max().orElse(-1);
+    }
+
+    /** A header's value as text; null when the record has none of that name. */
+    static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

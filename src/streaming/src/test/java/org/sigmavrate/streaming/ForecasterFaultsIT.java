@@ -1,6 +1,8 @@
 package org.sigmavrate.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.sigmavrate.streaming.CommittedRecords.header;
+import static org.sigmavrate.streaming.CommittedRecords.latestReport;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +25,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
-import org.sigmavrate.avro.v1.DensityBands;
 import org.sigmavrate.batching.BatchLimits;
 import org.sigmavrate.batching.InferencePool;
 import org.sigmavrate.domain.forecast.ObservedWindow;
@@ -171,16 +172,5 @@ class ForecasterFaultsIT {
 
     private static Set<String> keys(List<ConsumerRecord<String, byte[]>> records) {
         return records.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
-    }
-
-    private static long latestReport(List<ConsumerRecord<String, byte[]>> bands, String icao24) {
-        var de = AvroFormat.singleObjectSerde(DensityBands.class).deserializer();
-        return bands.stream().filter(r -> icao24.equals(r.key()))
-                .mapToLong(r -> de.deserialize("t", r.value()).getLastReportTime().toEpochMilli()).max().orElse(-1);
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,8 @@
 package org.sigmavrate.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.sigmavrate.streaming.CommittedRecords.header;
+import static org.sigmavrate.streaming.CommittedRecords.latestReport;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +31,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
-import org.sigmavrate.avro.v1.DensityBands;
 import org.sigmavrate.avro.v1.SurveillanceReport;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
@@ -227,17 +228,6 @@ class HostileRecordsTest {
                     bytes(climbing("a1b2c3", base + s * 1000L, base))));
         }
         producer.flush();
-    }
-
-    private static long latestReport(List<ConsumerRecord<String, byte[]>> bands, String icao24) {
-        var de = AvroFormat.singleObjectSerde(DensityBands.class).deserializer();
-        return bands.stream().filter(r -> icao24.equals(r.key()))
-                .mapToLong(r -> de.deserialize("t", r.value()).getLastReportTime().toEpochMilli()).max().orElse(-1);
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static byte[] utf8(String s) {
