@@ -31,7 +31,6 @@ import org.sigmavrate.batching.FailedWindow;
 import org.sigmavrate.batching.InferencePool;
 import org.sigmavrate.batching.PendingWindow;
 import org.sigmavrate.domain.forecast.ObservedWindow;
-import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
@@ -111,27 +110,14 @@ class FailedForecastsTest {
     }
 
     /** The altitude-difference baseline, except on calls with a window of {@link #BAD}. */
-    private abstract static class FailingOnBad implements WindowForecaster {
-        private final AltitudeDifferenceForecaster inner = new AltitudeDifferenceForecaster();
-
+    private abstract static class FailingOnBad extends FaultInjectingBaseline {
         abstract void onBad();
 
         @Override
-        public List<WindowForecast> forecast(List<ObservedWindow> windows) {
+        void beforeCall(List<ObservedWindow> windows) {
             if (windows.stream().anyMatch(w -> w.icao24().equals(BAD))) {
                 onBad();
             }
-            return inner.forecast(windows);
-        }
-
-        @Override
-        public String modelId() {
-            return inner.modelId();
-        }
-
-        @Override
-        public String specSha256() {
-            return inner.specSha256();
         }
     }
 

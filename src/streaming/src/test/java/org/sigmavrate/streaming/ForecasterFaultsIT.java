@@ -28,11 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.sigmavrate.batching.BatchLimits;
 import org.sigmavrate.batching.InferencePool;
 import org.sigmavrate.domain.forecast.ObservedWindow;
-import org.sigmavrate.domain.forecast.WindowForecast;
-import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
-import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 
 /**
  * A forecaster that throws and one that hangs, on the real in-JVM broker under exactly-once (FailedForecastsTest
@@ -51,11 +48,9 @@ class ForecasterFaultsIT {
     private static final List<String> GOOD = List.of("4ca7b5", "3c6586");
 
     /** Wraps the altitude-difference baseline: throws or hangs on the faulty aircraft's windows. */
-    private static final class FaultyForecaster implements WindowForecaster {
-        private final WindowForecaster inner = new AltitudeDifferenceForecaster();
-
+    private static final class FaultyForecaster extends FaultInjectingBaseline {
         @Override
-        public List<WindowForecast> forecast(List<ObservedWindow> windows) {
+        void beforeCall(List<ObservedWindow> windows) {
             if (windows.stream().anyMatch(w -> w.icao24().equals(REFUSED))) {
                 throw new IllegalStateException("the model refuses " + REFUSED);
             }
@@ -67,17 +62,6 @@ class ForecasterFaultsIT {
                     throw new IllegalStateException("interrupted by the watchdog", e);
                 }
             }
-            return inner.forecast(windows);
-        }
-
-        @Override
-        public String modelId() {
-            return inner.modelId();
-        }
-
-        @Override
-        public String specSha256() {
-            return inner.specSha256();
         }
     }
 

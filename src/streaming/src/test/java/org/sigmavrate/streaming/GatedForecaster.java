@@ -7,9 +7,6 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.sigmavrate.domain.forecast.ObservedWindow;
-import org.sigmavrate.domain.forecast.WindowForecast;
-import org.sigmavrate.domain.forecast.WindowForecaster;
-import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
 
 /**
  * The altitude-difference baseline behind a gate the fault tests control: while the gate is closed, a call that
@@ -17,13 +14,12 @@ import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
  * that is surely in flight. Each call announces itself with the windows it holds ({@link #id}), so a test knows
  * which outputs were in flight at the fault and can check they came out once afterwards.
  */
-final class GatedForecaster implements WindowForecaster {
+final class GatedForecaster extends FaultInjectingBaseline {
     /** first word of the line a call announces when it waits behind the closed gate */
     static final String HELD = "held";
     /** first word of the line a call announces when it runs at once */
     static final String RAN = "ran";
 
-    private final WindowForecaster model = new AltitudeDifferenceForecaster();
     private final BooleanSupplier closed;
     private final Consumer<String> announce;
     private final AtomicInteger calls = new AtomicInteger();
@@ -43,7 +39,7 @@ final class GatedForecaster implements WindowForecaster {
     }
 
     @Override
-    public List<WindowForecast> forecast(List<ObservedWindow> windows) {
+    void beforeCall(List<ObservedWindow> windows) {
         boolean held = closed.getAsBoolean();
         announce.accept((held ? HELD : RAN) + " " + calls.incrementAndGet() + " " + windows.stream()
                 .map(w -> id(w.icao24(), w.lastReportTime())).collect(Collectors.joining(" ")));
@@ -55,16 +51,5 @@ final class GatedForecaster implements WindowForecaster {
                 throw new IllegalStateException("interrupted behind the gate", e);
             }
         }
-        return model.forecast(windows);
-    }
-
-    @Override
-    public String modelId() {
-        return model.modelId();
-    }
-
-    @Override
-    public String specSha256() {
-        return model.specSha256();
     }
 }
