@@ -31,6 +31,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.port = port;
     }
 
+    /** The broker JVM's process id (the load bench reads its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

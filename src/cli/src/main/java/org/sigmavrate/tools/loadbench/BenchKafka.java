@@ -26,6 +26,9 @@ import org.sigmavrate.config.KafkaStreamsProperties;
 
 /** The load bench's Kafka clients, topics and Kafka Streams settings on its broker. */
 final class BenchKafka {
+    /** The load generator's producer client id (its network thread is named after it). */
+    static final String GENERATOR_CLIENT = "sigma-vrate-load-bench";
+
     private BenchKafka() {
     }
 
@@ -50,7 +53,7 @@ final class BenchKafka {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sigma-vrate-load-bench");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, GENERATOR_CLIENT);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -84,12 +87,12 @@ final class BenchKafka {
         }
     }
 
-    /** Consumer lag of a group on a 2-partition topic: end offsets minus committed offsets. */
-    static double lag(Admin admin, String group, String topic) throws Exception {
+    /** Consumer lag of a group on a topic of {@code partitions} partitions: end offsets minus committed offsets. */
+    static double lag(Admin admin, String group, String topic, int partitions) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < partitions; i++) {
             ask.put(new TopicPartition(topic, i), OffsetSpec.latest());
         }
         long lag = 0;

@@ -1,10 +1,20 @@
 package org.sigmavrate.tools.loadbench;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** One ladder step's figures. */
+/** One ladder step's figures (rates and latencies over the step's second half). */
 final class LadderStep {
+    /** The trigger named by a record published because a report left the band of the aircraft's latest forecast. */
+    static final String LEFT_BAND = "left-band";
+
+    /** One service instance's share of the step. */
+    record InstanceFigures(int index, Set<Integer> partitions, double reportsPerSecond, double windowsPerSecond) {
+    }
+
     final int n;
+    final String policy;
     final long start;
     final long end;
     final double inRate;
@@ -16,15 +26,28 @@ final class LadderStep {
     final long forward;
     final long windowSteps;
     final long[] e2e;
+    final long[] leftBandE2e;
+    final BandsReader.Ages ages;
+    final TriggerCounts triggers;
+    final long generatorBehindMillis;
+    final String cpu;
+    final List<InstanceFigures> instances;
 
-    LadderStep(int n, long start, long end, double inRate, List<double[]> lag, double stretched,
-            List<RecordingForecaster.Call> allCalls, List<long[]> latencies) {
+    LadderStep(int n, String policy, long start, long end, double inRate, List<double[]> lag, double stretched,
+            List<RecordingForecaster.Call> allCalls, List<BandsReader.Read> reads, BandsReader.Ages ages,
+            TriggerCounts triggers, long generatorBehindMillis, String cpu, List<InstanceFigures> instances) {
         this.n = n;
+        this.policy = policy;
         this.start = start;
         this.end = end;
         this.inRate = inRate;
         this.lag = lag;
         this.stretched = stretched;
+        this.ages = ages;
+        this.triggers = triggers;
+        this.generatorBehindMillis = generatorBehindMillis;
+        this.cpu = cpu;
+        this.instances = instances;
         int c = 0;
         long w = 0;
         long max = 0;
@@ -44,9 +67,17 @@ final class LadderStep {
         maxWindows = max;
         forward = fwd;
         windowSteps = ws;
-        synchronized (latencies) {
-            e2e = latencies.stream().filter(l -> l[0] >= start && l[0] < end).mapToLong(l -> l[1]).sorted().toArray();
+        List<BandsReader.Read> inStep = new ArrayList<>();
+        synchronized (reads) {
+            for (BandsReader.Read r : reads) {
+                if (r.receivedAt() >= start && r.receivedAt() < end) {
+                    inStep.add(r);
+                }
+            }
         }
+        e2e = inStep.stream().mapToLong(BandsReader.Read::latencyMillis).sorted().toArray();
+        leftBandE2e = inStep.stream().filter(r -> LEFT_BAND.equals(r.trigger()))
+                .mapToLong(BandsReader.Read::latencyMillis).sorted().toArray();
     }
 
     double seconds() {
@@ -97,10 +128,18 @@ final class LadderStep {
     }
 
     double e2e(double q) {
-        if (e2e.length == 0) {
+        return quantile(e2e, q);
+    }
+
+    double leftBandE2e(double q) {
+        return quantile(leftBandE2e, q);
+    }
+
+    private static double quantile(long[] sorted, double q) {
+        if (sorted.length == 0) {
             return Double.NaN;
         }
-        return e2e[Math.min(e2e.length - 1, (int) Math.floor(q * e2e.length))];
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
     }
 
     String verdict() {

@@ -4,24 +4,45 @@ import static org.sigmavrate.tools.loadbench.BenchOutput.out;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
-/** The ladder's table: one row per step, then the largest N at the cadence and with the lag bounded. */
+/**
+ * The ladder's table: one row per step, under it where the CPU went, the policy's decisions and each instance's
+ * share; at the end the largest N at the cadence and with the lag bounded.
+ */
 final class LadderTable {
     private LadderTable() {
     }
 
     static void header() {
-        out("%7s %9s %9s %9s %9s %10s %8s %8s %9s %8s %10s %9s %8s %8s %s", "N", "in/s", "lag mid", "lag end",
-                "lag max", "lag slope/s", "calls", "win/call", "steps/win", "fwd/win", "windows/s", "stretched",
-                "e2e p50", "e2e p99", "verdict");
+        out("%7s %8s %7s %7s %7s %7s %6s %6s %7s %5s %5s %8s %7s %6s %7s %7s %7s %7s %6s %6s %5s %6s %s", "N",
+                "policy", "in/s", "lag mid", "lag end", "lag max", "slope", "calls", "win/cl", "steps", "fwd",
+                "win/s", "stretch", "skip", "e2e p50", "e2e p99", "band50", "band99", "age99", "agemax", "never",
+                "genlag", "verdict");
     }
 
     static void row(LadderStep step) {
-        out("%7d %,9.0f %,9.0f %,9.0f %,9.0f %,10.1f %8d %8.1f %9.1f %8.1f %10.1f %,9.0f %7.0fms %7.0fms %s",
-                step.n, step.inRate, step.lagStart(), step.lagEnd(), step.lagMax(), step.lagSlope(), step.calls,
-                step.windowsPerCall(), step.windows == 0 ? 0.0 : (double) step.windowSteps / step.windows,
-                step.windows == 0 ? 0.0 : (double) step.forward / step.windows,
-                step.windowsPerSecond(), step.stretched, step.e2e(0.5), step.e2e(0.99), step.verdict());
+        out("%7d %8s %,7.0f %,7.0f %,7.0f %,7.0f %6.1f %6d %7.1f %5.1f %5.1f %8.1f %,7.0f %5.1f%% %5.0fms %5.0fms "
+                + "%5.0fms %5.0fms %5.1fs %5.1fs %5d %4dms %s",
+                step.n, step.policy, step.inRate, step.lagStart(), step.lagEnd(), step.lagMax(), step.lagSlope(),
+                step.calls, step.windowsPerCall(), step.windows == 0 ? 0.0 : (double) step.windowSteps / step.windows,
+                step.windows == 0 ? 0.0 : (double) step.forward / step.windows, step.windowsPerSecond(),
+                step.stretched, 100 * step.triggers.skipShare(), step.e2e(0.5), step.e2e(0.99),
+                step.leftBandE2e(0.5), step.leftBandE2e(0.99), step.ages.quantile(0.99) / 1000.0,
+                step.ages.max() / 1000.0, step.ages.neverForecast(), step.generatorBehindMillis, step.verdict());
+        out("        %s", step.cpu);
+        if (step.triggers.total() > 0) {
+            StringBuilder b = new StringBuilder("        decisions/s (decision/reason):");
+            step.triggers.byDecisionAndReason().forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.1f,", k,
+                    v / step.seconds())));
+            out("%s %d left-band records", b, step.leftBandE2e.length);
+        }
+        if (step.instances.size() > 1) {
+            for (LadderStep.InstanceFigures i : step.instances) {
+                out("        instance %d: input partitions %s, %,.0f reports/s, %.1f windows/s", i.index(),
+                        i.partitions(), i.reportsPerSecond(), i.windowsPerSecond());
+            }
+        }
     }
 
     static void capacity(List<LadderStep> steps) {

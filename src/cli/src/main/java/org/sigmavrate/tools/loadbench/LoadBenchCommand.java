@@ -53,6 +53,16 @@ public class LoadBenchCommand implements Callable<Integer> {
                     + "state's)")
     int[] ladder;
 
+    @Option(names = "--instances", defaultValue = "1",
+            description = {"service instances in this JVM sharing one application id, hence the input's partitions "
+                    + "(default: ${DEFAULT-VALUE}); each has its own Kafka Streams client, state folder, metrics and "
+                    + "inference threads, and each step prints the partitions, reports/s and windows/s of each"})
+    int instances;
+
+    @Option(names = "--partitions", defaultValue = "0",
+            description = "partitions of the ladder's topics (default: 2 per instance)")
+    int partitions;
+
     @Option(names = "--step-seconds", defaultValue = "120", description = "duration of each ladder step (default: ${DEFAULT-VALUE})")
     int stepSeconds;
 
@@ -151,8 +161,9 @@ public class LoadBenchCommand implements Callable<Integer> {
                         .measure(bootstrap, flights);
             }
             if (!soak && !skipLadder) {
-                Ladder.Outcome outcome = new Ladder(settings, spec, forecaster, inferenceThreads, ladder,
-                        warmupSeconds, stepSeconds).run(bootstrap, flights);
+                Ladder.Outcome outcome = new Ladder(settings, "default", spec, forecaster, inferenceThreads, ladder,
+                        warmupSeconds, stepSeconds, instances, partitions > 0 ? partitions : 2 * instances,
+                        broker.pid()).run(bootstrap, flights);
                 new InferenceCeiling(forecaster, standaloneSeconds).measure(outcome);
             }
         }

@@ -24,6 +24,7 @@ final class LoadGenerator {
     private final AtomicLong previousN = new AtomicLong(0);
     private final AtomicLong rampStart = new AtomicLong(System.currentTimeMillis());
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong maxBehind = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Thread thread;
@@ -50,6 +51,14 @@ final class LoadGenerator {
         return sent.get();
     }
 
+    /**
+     * The most a 100-ms slice started behind its schedule since the last call, milliseconds: a generator that cannot
+     * keep up shows here (its sends would spread over more than a second).
+     */
+    long takeMaxBehind() {
+        return maxBehind.getAndSet(0);
+    }
+
     /** The first send or producer failure, or null. */
     Exception failure() {
         return failure.get();
@@ -70,6 +79,8 @@ final class LoadGenerator {
                 long wait = start + tick * 100 - System.currentTimeMillis();
                 if (wait > 0) {
                     Thread.sleep(wait);
+                } else {
+                    maxBehind.accumulateAndGet(-wait, Math::max);
                 }
                 int count = (int) n.get();
                 int from = (int) previousN.get();

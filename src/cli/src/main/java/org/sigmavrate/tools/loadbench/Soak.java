@@ -123,7 +123,7 @@ final class Soak {
                 if (traffic.failure() != null) {
                     throw traffic.failure();
                 }
-                double lag = BenchKafka.lag(admin, appId, topics.input());
+                double lag = BenchKafka.lag(admin, appId, topics.input(), 2);
                 Sample row = new Sample((System.currentTimeMillis() - start) / 1000.0,
                         (traffic.eventTime() - traffic.origin()) / 60_000.0, traffic.started(), traffic.sent(), lag,
                         entries(streams, ForecastTopology.FLIGHTS_STORE),
