@@ -78,8 +78,9 @@ final class Ladder {
         out("end-to-end = wall time a bands record is read (read_committed) minus the event time of the report that "
                 + "triggered it, stamped by the generator when it sent it; band e2e: the same for records triggered by "
                 + "a report that left its forecast's band; age: per aircraft, the largest gap between its published "
-                + "forecasts' latest report times (or from the latest to the step's end); skip: share of the reports "
-                + "that did not trigger a forecast; new aircraft join over %d s at the start of a step; figures from "
+                + "forecasts' latest report times (or from the latest to the step's end); skip: share of the policy's "
+                + "decisions (sigmavrate_forecast_triggers_total) that kept the standing forecast; genlag: most a "
+                + "100-ms slice of the generator started late; new aircraft join over %d s at the start of a step; figures from "
                 + "the second half of each step, lag max over the whole step; steps/win: mean window length (64 once "
                 + "an aircraft has been seen for 520 s)", LoadGenerator.RAMP_MS / 1000);
         List<ServiceInstance> instances = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.sigmavrate.tools.loadbench.BenchOutput.out;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
@@ -18,6 +19,7 @@ import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.streaming.Replay;
 import org.sigmavrate.streaming.StreamingSettings;
 import org.sigmavrate.tools.broker.EmbeddedBroker;
+import org.sigmavrate.tracking.ReforecastRules;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,6 +54,13 @@ public class LoadBenchCommand implements Callable<Integer> {
                     + "descending, so that no step adds young aircraft, whose short windows are cheaper than a steady "
                     + "state's)")
     int[] ladder;
+
+    @Option(names = "--policy", paramLabel = "changes|cadence",
+            description = {"the re-forecast policy of the ladder's service (default: as configured, "
+                    + "forecaster.reforecast.*): changes = only when a report leaves its forecast's band, the phase "
+                    + "changes or the forecast reaches the max age; cadence = every cadence; the band, max age and "
+                    + "thresholds stay as configured"})
+    String policy;
 
     @Option(names = "--instances", defaultValue = "1",
             description = {"service instances in this JVM sharing one application id, hence the input's partitions "
@@ -128,6 +137,14 @@ public class LoadBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (policy != null) {
+            try {
+                ReforecastRules.Mode.of(policy);
+            } catch (IllegalArgumentException e) {
+                System.err.println("load-bench: --policy: " + e.getMessage());
+                return 2;
+            }
+        }
         try {
             settings = ConfiguredSettings.streaming(config, spec);
             inferenceThreads = config.inferenceThreads();
@@ -161,7 +178,10 @@ public class LoadBenchCommand implements Callable<Integer> {
                         .measure(bootstrap, flights);
             }
             if (!soak && !skipLadder) {
-                Ladder.Outcome outcome = new Ladder(settings, "default", spec, forecaster, inferenceThreads, ladder,
+                StreamingSettings ladderSettings = policy == null ? settings
+                        : settings.withReforecast(settings.rules().reforecast().withMode(ReforecastRules.Mode.of(policy)));
+                String policyName = ladderSettings.rules().reforecast().mode().name().toLowerCase(Locale.ROOT);
+                Ladder.Outcome outcome = new Ladder(ladderSettings, policyName, spec, forecaster, inferenceThreads, ladder,
                         warmupSeconds, stepSeconds, instances, partitions > 0 ? partitions : 2 * instances,
                         broker.pid()).run(bootstrap, flights);
                 new InferenceCeiling(forecaster, standaloneSeconds).measure(outcome);
