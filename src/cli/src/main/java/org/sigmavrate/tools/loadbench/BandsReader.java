@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.avro.Schema;
@@ -41,8 +43,12 @@ final class BandsReader {
     record Read(long receivedAt, long latencyMillis, String trigger) {
     }
 
-    /** Per aircraft of a step: ages (ms) of every aircraft forecast at least once, and how many never were. */
-    record Ages(long[] sortedMillis, int neverForecast) {
+    /**
+     * Per aircraft of a step: ages (ms) of every aircraft forecast at least once, how many never were, and of the
+     * aircraft whose age exceeded {@code over}, how many had it ended by a record of each trigger ("open": still
+     * open at the step's end).
+     */
+    record Ages(long[] sortedMillis, int neverForecast, long over, Map<String, Integer> overEndedBy) {
         long quantile(double q) {
             return sortedMillis.length == 0 ? -1
                     : sortedMillis[Math.min(sortedMillis.length - 1, (int) Math.floor(q * sortedMillis.length))];
@@ -62,6 +68,8 @@ final class BandsReader {
     /** Per aircraft index: latest report time of its latest forecast (0: none yet), largest gap since the mark. */
     private final long[] lastPublished;
     private final long[] maxGap;
+    /** The trigger of the record that ended each aircraft's largest gap. */
+    private final String[] maxGapEndedBy;
 
     BandsReader(String bootstrap, String topic, int aircraft) {
         this.thread = new Thread(() -> read(bootstrap, topic), "lb-bands");
@@ -77,6 +85,7 @@ final class BandsReader {
         this.projection = new GenericDatumReader<>(writer, reader);
         this.lastPublished = new long[aircraft];
         this.maxGap = new long[aircraft];
+        this.maxGapEndedBy = new String[aircraft];
     }
 
     void start() {
@@ -109,23 +118,29 @@ final class BandsReader {
      * The age of the forecasts of aircraft 0..n-1 since the mark: per aircraft the largest gap between consecutive
      * published forecasts' latest report times, or between the latest one and {@code endMillis}, whichever is larger.
      */
-    synchronized Ages ages(long endMillis, int n) {
+    synchronized Ages ages(long endMillis, int n, long overMillis) {
         long[] out = new long[n];
         int k = 0;
         int never = 0;
+        Map<String, Integer> endedBy = new TreeMap<>();
         for (int a = 0; a < Math.min(n, lastPublished.length); a++) {
             if (lastPublished[a] == 0) {
                 never++;
             } else {
-                out[k++] = Math.max(maxGap[a], endMillis - lastPublished[a]);
+                long open = endMillis - lastPublished[a];
+                long age = Math.max(maxGap[a], open);
+                out[k++] = age;
+                if (age > overMillis) {
+                    endedBy.merge(open >= maxGap[a] ? "open" : String.valueOf(maxGapEndedBy[a]), 1, Integer::sum);
+                }
             }
         }
         long[] sorted = Arrays.copyOf(out, k);
         Arrays.sort(sorted);
-        return new Ages(sorted, never + Math.max(0, n - lastPublished.length));
+        return new Ages(sorted, never + Math.max(0, n - lastPublished.length), overMillis, endedBy);
     }
 
-    private synchronized void published(String icao24, long lastReport) {
+    private synchronized void published(String icao24, long lastReport, String trigger) {
         int a;
         try {
             a = Integer.parseInt(icao24, 16) - 0xf00000;
@@ -135,8 +150,9 @@ final class BandsReader {
         if (a < 0 || a >= lastPublished.length) {
             return;
         }
-        if (lastPublished[a] != 0) {
-            maxGap[a] = Math.max(maxGap[a], lastReport - lastPublished[a]);
+        if (lastPublished[a] != 0 && lastReport - lastPublished[a] > maxGap[a]) {
+            maxGap[a] = lastReport - lastPublished[a];
+            maxGapEndedBy[a] = trigger;
         }
         lastPublished[a] = Math.max(lastPublished[a], lastReport);
     }
@@ -157,9 +173,10 @@ final class BandsReader {
                     byte[] v = r.value();
                     decoder = DecoderFactory.get().binaryDecoder(v, HEADER_BYTES, v.length - HEADER_BYTES, decoder);
                     GenericRecord g = projection.read(null, decoder);
-                    Object trigger = hasTrigger ? g.get(TRIGGER_FIELD) : null;
-                    reads.add(new Read(now, now - r.timestamp(), trigger == null ? null : trigger.toString()));
-                    published(g.get("icao24").toString(), millis(g.get("last_report_time")));
+                    Object t = hasTrigger ? g.get(TRIGGER_FIELD) : null;
+                    String trigger = t == null ? null : t.toString().intern();
+                    reads.add(new Read(now, now - r.timestamp(), trigger));
+                    published(g.get("icao24").toString(), millis(g.get("last_report_time")), trigger);
                 }
             }
         } catch (IOException e) {

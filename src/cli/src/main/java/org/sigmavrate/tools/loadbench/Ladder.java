@@ -209,7 +209,7 @@ final class Ladder {
             calls.addAll(inst.recording.calls());
         }
         return new LadderStep(n, policy, mid, end, (generator.sent() - sent0) * 1000.0 / (end - mid), lag,
-                stretched(instances) - stretched0, calls, reader.reads(), reader.ages(end, n),
+                stretched(instances) - stretched0, calls, reader.reads(), reader.ages(end, n, LadderStep.AGE_TARGET_MILLIS),
                 TriggerCounts.of(instances).minus(triggers0), generator.takeMaxBehind(),
                 CpuShares.describe(cpu0, cpu1), perInstance);
     }

@@ -8,6 +8,8 @@ import java.util.Set;
 final class LadderStep {
     /** The trigger named by a record published because a report left the band of the aircraft's latest forecast. */
     static final String LEFT_BAND = "left-band";
+    /** Issue 13's target: every aircraft's published forecast at most this old. */
+    static final long AGE_TARGET_MILLIS = 60_000;
 
     /** One service instance's share of the step. */
     record InstanceFigures(int index, Set<Integer> partitions, double reportsPerSecond, double windowsPerSecond) {

@@ -37,6 +37,11 @@ final class LadderTable {
                     v / step.seconds())));
             out("%s %d left-band records", b, step.leftBandE2e.length);
         }
+        if (!step.ages.overEndedBy().isEmpty()) {
+            out("        aircraft older than %.0f s at some point: %d, the gap ended by %s", step.ages.over() / 1000.0,
+                    step.ages.overEndedBy().values().stream().mapToInt(Integer::intValue).sum(),
+                    step.ages.overEndedBy());
+        }
         if (step.instances.size() > 1) {
             for (LadderStep.InstanceFigures i : step.instances) {
                 out("        instance %d: input partitions %s, %,.0f reports/s, %.1f windows/s", i.index(),
