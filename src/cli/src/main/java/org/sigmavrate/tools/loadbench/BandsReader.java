@@ -115,15 +115,18 @@ final class BandsReader {
     }
 
     /**
-     * The age of the forecasts of aircraft 0..n-1 since the mark: per aircraft the largest gap between consecutive
+     * The age of the forecasts of the aircraft among 0..n-1 that {@code include} names, since the mark: per aircraft the largest gap between consecutive
      * published forecasts' latest report times, or between the latest one and {@code endMillis}, whichever is larger.
      */
-    synchronized Ages ages(long endMillis, int n, long overMillis) {
+    synchronized Ages ages(long endMillis, int n, long overMillis, boolean[] include) {
         long[] out = new long[n];
         int k = 0;
         int never = 0;
         Map<String, Integer> endedBy = new TreeMap<>();
         for (int a = 0; a < Math.min(n, lastPublished.length); a++) {
+            if (!include[a]) {
+                continue;
+            }
             if (lastPublished[a] == 0) {
                 never++;
             } else {
@@ -137,7 +140,7 @@ final class BandsReader {
         }
         long[] sorted = Arrays.copyOf(out, k);
         Arrays.sort(sorted);
-        return new Ages(sorted, never + Math.max(0, n - lastPublished.length), overMillis, endedBy);
+        return new Ages(sorted, never, overMillis, endedBy);
     }
 
     private synchronized void published(String icao24, long lastReport, String trigger) {

@@ -24,6 +24,8 @@ import org.sigmavrate.streaming.StreamingSettings;
  */
 final class Ladder {
     static final String APP_ID = "lb-service";
+    /** How far before a step's second half a coverage gap still counts: the gap across its start can be that long. */
+    static final long COVERAGE_LOOKBACK_SECONDS = 180;
 
     /** The steps, the first instance's recorded calls and the batches of the most loaded saturated step (or null). */
     record Outcome(List<LadderStep> steps, RecordingForecaster recording, List<List<ObservedWindow>> saturatedBatches) {
@@ -80,9 +82,10 @@ final class Ladder {
                 + "a report that left its forecast's band; age: per aircraft, the largest gap between its published "
                 + "forecasts' latest report times (or from the latest to the step's end); skip: share of the policy's "
                 + "decisions (sigmavrate_forecast_triggers_total) that kept the standing forecast; genlag: most a "
-                + "100-ms slice of the generator started late; new aircraft join over %d s at the start of a step; figures from "
+                + "100-ms slice of the generator started late; the first N join over %d s (the max age: their max-age "
+                + "re-forecasts spread as in real traffic), new aircraft over %d s at the start of a step; figures from "
                 + "the second half of each step, lag max over the whole step; steps/win: mean window length (64 once "
-                + "an aircraft has been seen for 520 s)", LoadGenerator.RAMP_MS / 1000);
+                + "an aircraft has been seen for 520 s)", LoadGenerator.INITIAL_RAMP_MS / 1000, LoadGenerator.RAMP_MS / 1000);
         List<ServiceInstance> instances = new ArrayList<>();
         LoadGenerator generator = null;
         BandsReader reader = null;
@@ -110,7 +113,7 @@ final class Ladder {
                 Thread.sleep(warmupSeconds * 1000L);
                 LadderTable.header();
                 for (int n : ladder) {
-                    LadderStep step = step(n, generator, reader, admin, topics.input(), instances, cpu);
+                    LadderStep step = step(n, generator, reader, admin, topics.input(), instances, cpu, flights);
                     steps.add(step);
                     if (step.stretched > 0 && (saturatedBatches == null || step.n > saturatedN)) {
                         // ceiling (b) replays the batches of the most loaded saturated step, not the last step's
@@ -163,7 +166,7 @@ final class Ladder {
 
     /** One step at N aircraft: lag sampled every second, rates and counts over the step's second half. */
     private LadderStep step(int n, LoadGenerator generator, BandsReader reader, Admin admin, String inputTopic,
-            List<ServiceInstance> instances, CpuShares cpu) throws Exception {
+            List<ServiceInstance> instances, CpuShares cpu, MultiplexedFlights flights) throws Exception {
         long start = System.currentTimeMillis();
         generator.rampTo(n, start);
         long mid = start + stepSeconds * 500L;
@@ -209,9 +212,32 @@ final class Ladder {
             calls.addAll(inst.recording.calls());
         }
         return new LadderStep(n, policy, mid, end, (generator.sent() - sent0) * 1000.0 / (end - mid), lag,
-                stretched(instances) - stretched0, calls, reader.reads(), reader.ages(end, n, LadderStep.AGE_TARGET_MILLIS),
+                stretched(instances) - stretched0, calls, reader.reads(),
+                reader.ages(end, n, LadderStep.AGE_TARGET_MILLIS, covered(flights, generator, n, mid, end, true)),
+                reader.ages(end, n, LadderStep.AGE_TARGET_MILLIS, covered(flights, generator, n, mid, end, false)),
                 TriggerCounts.of(instances).minus(triggers0), generator.takeMaxBehind(),
                 CpuShares.describe(cpu0, cpu1), perInstance);
+    }
+
+    /**
+     * Which aircraft reported an altitude or a rate at every second from {@value #COVERAGE_LOOKBACK_SECONDS} s before
+     * {@code from} to {@code to} ({@code covered}), or which had a coverage gap then (not {@code covered}): the
+     * recorded flights have gaps, in which nothing can re-forecast an aircraft, so the age target is read on the
+     * aircraft without one and the others are shown apart.
+     */
+    private static boolean[] covered(MultiplexedFlights flights, LoadGenerator generator, int n, long from, long to,
+            boolean covered) {
+        boolean[] out = new boolean[n];
+        long s0 = generator.secondAt(from) - COVERAGE_LOOKBACK_SECONDS;
+        long s1 = generator.secondAt(to);
+        for (int a = 0; a < n; a++) {
+            boolean all = true;
+            for (long s = Math.max(0, s0); s <= s1 && all; s++) {
+                all = flights.hasData(a, s);
+            }
+            out[a] = all == covered;
+        }
+        return out;
     }
 
     private static double stretched(List<ServiceInstance> instances) {

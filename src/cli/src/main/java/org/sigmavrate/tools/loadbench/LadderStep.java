@@ -29,7 +29,9 @@ final class LadderStep {
     final long windowSteps;
     final long[] e2e;
     final long[] leftBandE2e;
+    /** Ages of the aircraft that reported data throughout (the target), and of those with a coverage gap. */
     final BandsReader.Ages ages;
+    final BandsReader.Ages agesWithGap;
     final TriggerCounts triggers;
     final long generatorBehindMillis;
     final String cpu;
@@ -37,6 +39,7 @@ final class LadderStep {
 
     LadderStep(int n, String policy, long start, long end, double inRate, List<double[]> lag, double stretched,
             List<RecordingForecaster.Call> allCalls, List<BandsReader.Read> reads, BandsReader.Ages ages,
+            BandsReader.Ages agesWithGap,
             TriggerCounts triggers, long generatorBehindMillis, String cpu, List<InstanceFigures> instances) {
         this.n = n;
         this.policy = policy;
@@ -46,6 +49,7 @@ final class LadderStep {
         this.lag = lag;
         this.stretched = stretched;
         this.ages = ages;
+        this.agesWithGap = agesWithGap;
         this.triggers = triggers;
         this.generatorBehindMillis = generatorBehindMillis;
         this.cpu = cpu;

@@ -42,6 +42,13 @@ final class LadderTable {
                     step.ages.overEndedBy().values().stream().mapToInt(Integer::intValue).sum(),
                     step.ages.overEndedBy());
         }
+        BandsReader.Ages gap = step.agesWithGap;
+        out("        age: %d aircraft reported data throughout (the columns); %d had a coverage gap in their recorded "
+                + "flight (no altitude nor rate for 10 s or more) since %d s before the step's second half: age p50 "
+                + "%.1f s, p99 %.1f s, max %.1f s, never forecast %d", step.ages.sortedMillis().length
+                + step.ages.neverForecast(), gap.sortedMillis().length + gap.neverForecast(),
+                Ladder.COVERAGE_LOOKBACK_SECONDS, gap.quantile(0.5) / 1000.0, gap.quantile(0.99) / 1000.0,
+                gap.max() / 1000.0, gap.neverForecast());
         if (step.instances.size() > 1) {
             for (LadderStep.InstanceFigures i : step.instances) {
                 out("        instance %d: input partitions %s, %,.0f reports/s, %.1f windows/s", i.index(),

@@ -17,17 +17,26 @@ import org.sigmavrate.streaming.AvroFormat;
  */
 final class LoadGenerator {
     static final long RAMP_MS = 8_000;
+    /**
+     * The first N join over a minute, the re-forecast policy's max age: in real traffic aircraft appear at any time,
+     * so their max-age re-forecasts fall due at any time; a fleet that all appeared within 8 s would have them all
+     * fall due together, every minute, a burst of N windows that no real fleet makes.
+     */
+    static final long INITIAL_RAMP_MS = 60_000;
 
     private final MultiplexedFlights flights;
     private final Serializer<SurveillanceReport> serializer = AvroFormat.singleObjectSerde(SurveillanceReport.class).serializer();
     private final AtomicLong n;
     private final AtomicLong previousN = new AtomicLong(0);
     private final AtomicLong rampStart = new AtomicLong(System.currentTimeMillis());
+    private final AtomicLong rampMillis = new AtomicLong(INITIAL_RAMP_MS);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong maxBehind = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Thread thread;
+    /** Wall time of second 0 (tick 0); 0 until the thread starts. */
+    private volatile long startMillis;
 
     LoadGenerator(String bootstrap, String topic, MultiplexedFlights flights, int aircraft) {
         this.flights = flights;
@@ -42,8 +51,14 @@ final class LoadGenerator {
     /** From now on, {@code aircraft} aircraft: the ones added join over the ramp, starting at {@code startMillis}. */
     void rampTo(int aircraft, long startMillis) {
         previousN.set(n.get());
+        rampMillis.set(RAMP_MS);
         rampStart.set(startMillis);
         n.set(aircraft);
+    }
+
+    /** The aircraft's second (as {@link MultiplexedFlights#report} counts them) at a wall time. */
+    long secondAt(long wallMillis) {
+        return (wallMillis - startMillis) / 1000;
     }
 
     /** Sends acknowledged so far. */
@@ -75,6 +90,7 @@ final class LoadGenerator {
     private void generate(String bootstrap, String topic) {
         try (KafkaProducer<String, byte[]> producer = BenchKafka.producer(bootstrap)) {
             long start = System.currentTimeMillis();
+            startMillis = start;
             for (long tick = 0; running.get(); tick++) {
                 long wait = start + tick * 100 - System.currentTimeMillis();
                 if (wait > 0) {
@@ -84,7 +100,7 @@ final class LoadGenerator {
                 }
                 int count = (int) n.get();
                 int from = (int) previousN.get();
-                double ramp = Math.min(1.0, (System.currentTimeMillis() - rampStart.get()) / (double) RAMP_MS);
+                double ramp = Math.min(1.0, (System.currentTimeMillis() - rampStart.get()) / (double) rampMillis.get());
                 int active = count <= from ? count : from + (int) ((count - from) * ramp);
                 int slice = (int) (tick % 10);
                 long second = tick / 10;

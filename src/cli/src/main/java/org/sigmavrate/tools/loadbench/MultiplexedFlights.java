@@ -106,6 +106,17 @@ public final class MultiplexedFlights {
         return String.format("%06x", 0xf00000 + aircraft);
     }
 
+    /**
+     * Whether virtual aircraft {@code aircraft}'s report at its {@code second}-th second has an altitude or a
+     * vertical rate: the recorded flights have coverage gaps (up to 2 minutes within a template), where the
+     * aircraft's reports carry neither and nothing can re-forecast it.
+     */
+    public boolean hasData(int aircraft, long second) {
+        Template t = templates.get(aircraft % templates.size());
+        int i = (int) Math.floorMod((long) aircraft * 7919L + second, (long) t.seconds());
+        return !Float.isNaN(t.altitude()[i]) || !Float.isNaN(t.rate()[i]);
+    }
+
     /** The report of virtual aircraft {@code aircraft} at its {@code second}-th second, stamped {@code timeMillis}. */
     public SurveillanceReport report(int aircraft, long second, long timeMillis) {
         Template t = templates.get(aircraft % templates.size());
