@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Kafka side of per-aircraft state and batched inference; the decisions are the core's. Each report updates its
  * aircraft's {@link FlightTrack} in the flights store; when the flight is due (the track's re-forecast policy:
- * {@link org.sigmavrate.tracking.ReforecastRules}), its window is snapshotted into the pending store with its
- * trigger, which both output records carry; a published forecast goes back into the track as its standing one. A wall-clock punctuator (stream time stalls on quiet partitions) lets {@link BatchedInference} finish
- * the last call and start the next, off the stream thread when an executor is given, and sends what finished (and the
+ * {@link ReforecastRules}), its window is snapshotted into the pending store with its trigger, which both output
+ * records carry; a published forecast goes back into the track as its standing one. A wall-clock punctuator (stream
+ * time stalls on quiet partitions) lets {@link BatchedInference} finish the last call and start the next, off the stream thread when an executor is given, and sends what finished (and the
  * windows that failed their last attempt, to the forecast-failures topic; see {@link BatchedInference}). All
  * state lives in changelogged stores, windows in flight included: nothing is lost or repeated across a crash with
  * exactly-once.
@@ -118,8 +118,9 @@ public final class FlightProcessor implements Processor<String, Report, String, 
         long before = track.latest();
         long t = record.value().timeMillis();
         FlightTrack.Outcome outcome = track.accept(record.value(), assembler.rules(), othersLatest);
-        if ((outcome == FlightTrack.Outcome.ACCEPTED || outcome == FlightTrack.Outcome.TRIGGERED
-                || outcome == FlightTrack.Outcome.CONFIRMED) && before != FlightTrack.NONE && t <= before + assembler.rules().graceMillis()) {
+        boolean placed = outcome == FlightTrack.Outcome.ACCEPTED || outcome == FlightTrack.Outcome.TRIGGERED
+                || outcome == FlightTrack.Outcome.CONFIRMED;
+        if (placed && before != FlightTrack.NONE && t <= before + assembler.rules().graceMillis()) {
             othersLatest = Math.max(othersLatest, t);
         }
         switch (outcome) {
@@ -203,7 +204,12 @@ public final class FlightProcessor implements Processor<String, Report, String, 
         if (stored == null) {
             return; // removed as silent meanwhile
         }
-        FlightTrack track = storedTrack(key);
+        FlightTrack track;
+        try {
+            track = FlightTrack.fromBytes(key, stored);
+        } catch (RuntimeException e) {
+            return; // unreadable: the aircraft's next report starts it afresh and counts it (storedTrack)
+        }
         try {
             if (track.published(f, rules)) {
                 flights.put(key, track.toBytes());
