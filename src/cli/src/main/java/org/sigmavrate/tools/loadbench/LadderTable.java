@@ -30,7 +30,7 @@ final class LadderTable {
                 step.stretched, 100 * step.triggers.skipShare(), step.e2e(0.5), step.e2e(0.99),
                 step.leftBandE2e(0.5), step.leftBandE2e(0.99), step.ages.quantile(0.99) / 1000.0,
                 step.ages.max() / 1000.0, step.ages.neverForecast(), step.generatorBehindMillis, step.verdict());
-        out("        %s", step.cpu);
+        out("        %s; %.2f windows per aircraft per minute", step.cpu, 60 * step.windowsPerSecond() / step.n);
         if (step.triggers.total() > 0) {
             StringBuilder b = new StringBuilder("        decisions/s (decision/reason):");
             step.triggers.byDecisionAndReason().forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.1f,", k,
