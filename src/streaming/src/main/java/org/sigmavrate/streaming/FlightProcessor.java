@@ -24,6 +24,7 @@ import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.model.eval.LiveSkill;
 import org.sigmavrate.tracking.FlightTrack;
+import org.sigmavrate.tracking.WindowAssembler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -25,7 +25,7 @@ import org.sigmavrate.model.eval.RollingSkill;
 import org.sigmavrate.model.eval.SkillHorizon;
 import org.sigmavrate.model.eval.StepSkill;
 import org.sigmavrate.streaming.Replay;
-import org.sigmavrate.streaming.WindowAssembler;
+import org.sigmavrate.tracking.WindowAssembler;
 import org.sigmavrate.tracking.FlightTrack;
 import org.sigmavrate.tracking.TrackRules;
 
