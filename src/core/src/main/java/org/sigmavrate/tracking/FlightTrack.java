@@ -13,6 +13,7 @@ import org.sigmavrate.domain.flight.FlightSegmenter;
 import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.flight.VerticalRateSource;
 import org.sigmavrate.domain.forecast.LastSeen;
+import org.sigmavrate.domain.forecast.WindowForecast;
 
 /**
  * The state of one aircraft: its current flight segment and, per grid step of that flight (steps of the flight's
@@ -20,21 +21,32 @@ import org.sigmavrate.domain.forecast.LastSeen;
  * a window can still reach. One slot per step instead of every report keeps the state small (a window's worth of
  * slots, about 1.5 kB) however often the aircraft reports, and is exactly what {@code GridPlacer} would pick.
  * Pure logic: the service keeps it in a state store as {@link #toBytes()}.
+ *
+ * <p>It also decides when the flight gets a new forecast ({@link TrackRules#reforecast()}, see
+ * {@link ReforecastRules}): {@link #accept} returns {@link Outcome#TRIGGERED} with {@link #trigger()} saying why, or
+ * {@link Outcome#CONFIRMED} where the cadence was due but the standing forecast stands; each published forecast is
+ * handed back with {@link #published}.
  */
 public final class FlightTrack {
     public static final long NONE = Long.MIN_VALUE;
     /**
      * 1: data source by writeUTF (still read); 2: data source by {@link StateStrings}, and the held report (still
-     * read); 3: and the last callsign and position
+     * read); 3: and the last callsign and position (still read); 4: and the re-forecast policy's state (the last
+     * time the cadence was due, the flight phase, the standing forecast)
      */
-    private static final byte FORMAT = 3;
+    private static final byte FORMAT = 4;
 
     /** What {@link #accept} did with a report. */
     public enum Outcome {
         /** used; no window due */
         ACCEPTED,
-        /** used, and the flight is due for a window now */
+        /** used, and the flight is due for a window now; {@link #trigger()} says why */
         TRIGGERED,
+        /**
+         * used; the cadence was due, but nothing changed since the standing forecast (see {@link ReforecastRules}):
+         * it stands, no window. Only under {@link ReforecastRules.Mode#CHANGES}
+         */
+        CONFIRMED,
         /** older than the grace allows, or before the flight started: counted and dropped */
         LATE,
         /** on the ground, or neither vertical rate nor altitude: nothing to place */
@@ -69,6 +81,14 @@ public final class FlightTrack {
     private long lastTriggerLatest = NONE;
     private float lastTriggerRate = Float.NaN;
     private float lastTriggerAltitude = Float.NaN;
+    /** the last trigger or confirmation: the cadence is counted from it */
+    private long lastDueLatest = NONE;
+    /** from the newest reports' rates, with hysteresis; null before the first rate */
+    private FlightPhase phase;
+    /** the latest published forecast of this flight, or null */
+    private StandingForecast standing;
+    /** why the last {@link Outcome#TRIGGERED} triggered; not stored */
+    private Trigger trigger;
     private final List<Slot> slots = new ArrayList<>();
     /** the report held aside (see {@link Outcome#HELD}): its time, or NONE, and its values */
     private long heldTime = NONE;
@@ -169,6 +189,7 @@ public final class FlightTrack {
     /** What two reports placed at once did: triggered if either did. */
     private static Outcome both(Outcome first, Outcome second) {
         return first == Outcome.TRIGGERED || second == Outcome.TRIGGERED ? Outcome.TRIGGERED
+                : first == Outcome.CONFIRMED || second == Outcome.CONFIRMED ? Outcome.CONFIRMED
                 : first == Outcome.ACCEPTED || second == Outcome.ACCEPTED ? Outcome.ACCEPTED : Outcome.LATE;
     }
 
@@ -205,9 +226,100 @@ public final class FlightTrack {
             evictBefore(oldestUsefulStep(latest, rules));
         }
         remember(r, t == latest);
-        boolean due = reportsInFlight >= rules.minReports()
-                && (lastTriggerLatest == NONE || latest - lastTriggerLatest >= rules.cadenceMillis());
-        return due ? Outcome.TRIGGERED : Outcome.ACCEPTED;
+        if (t == latest && r.hasVerticalRate()) {
+            phase = FlightPhase.next(phase, r.verticalRateFpm(), rules.reforecast());
+        }
+        return reportsInFlight < rules.minReports() ? Outcome.ACCEPTED : decide(r, rules);
+    }
+
+    /** The re-forecast policy at a placed report (see {@link ReforecastRules}). */
+    private Outcome decide(Report r, TrackRules rules) {
+        boolean cadenceDue = lastDueLatest == NONE || latest - lastDueLatest >= rules.cadenceMillis();
+        if (!rules.reforecast().onChanges()) {
+            return cadenceDue ? triggered(Trigger.CADENCE) : Outcome.ACCEPTED;
+        }
+        Trigger why = reason(r, rules.reforecast());
+        if (why != null) {
+            return triggered(why);
+        }
+        if (cadenceDue) {
+            lastDueLatest = latest;
+            return Outcome.CONFIRMED;
+        }
+        return Outcome.ACCEPTED;
+    }
+
+    private Outcome triggered(Trigger why) {
+        trigger = why;
+        return Outcome.TRIGGERED;
+    }
+
+    /** Why the flight needs a new forecast at this report, or null: its standing one stands. */
+    private Trigger reason(Report r, ReforecastRules policy) {
+        boolean hasStanding = standing != null && standing.flightStart() == flightStart;
+        boolean inFlight = lastTriggerLatest != NONE && (!hasStanding || lastTriggerLatest > standing.lastReportTime());
+        if (inFlight) {
+            // a forecast is on its way; one that has not come in the max age may have failed: ask again
+            return latest - lastTriggerLatest < policy.maxAgeMillis() ? null
+                    : hasStanding ? Trigger.MAX_AGE : Trigger.FIRST;
+        }
+        if (!hasStanding) {
+            return Trigger.FIRST;
+        }
+        if (latest - standing.lastReportTime() >= policy.maxAgeMillis()) {
+            return Trigger.MAX_AGE;
+        }
+        if (lastTriggerLatest != NONE && latest - lastTriggerLatest < policy.minSpacingMillis()) {
+            return null;
+        }
+        if (phase != null && standing.phase() != null && phase != standing.phase()) {
+            return Trigger.PHASE_CHANGE;
+        }
+        if (r.hasVerticalRate() && standing.outsideBand(r.timeMillis(), r.verticalRateFpm(), policy.bandToleranceFpm())) {
+            return Trigger.LEFT_BAND;
+        }
+        return null;
+    }
+
+    /** Why the last {@link Outcome#TRIGGERED} of {@link #accept} triggered (null before any). */
+    public Trigger trigger() {
+        return trigger;
+    }
+
+    /** The flight's phase from its newest reports' rates, or null before any rate. */
+    public FlightPhase phase() {
+        return phase;
+    }
+
+    /** The standing forecast of the current flight, or null: none published yet (or one of a previous flight). */
+    public StandingForecast standing() {
+        return standing != null && standing.flightStart() == flightStart ? standing : null;
+    }
+
+    /**
+     * Hands the track a forecast that has been published, so that the re-forecast policy compares later reports with
+     * it ({@link ReforecastRules}). Ignored when it is of another flight (the aircraft started a new one meanwhile) or
+     * not newer than the standing forecast (outputs of one aircraft may finish out of order).
+     *
+     * <p>Use without Kafka: for each report, {@code accept(report, rules)}; on {@link Outcome#TRIGGERED} note
+     * {@link #trigger()}, build the window (streaming's WindowAssembler) and call {@link #markTriggered()}; forecast
+     * it, then {@code published(forecast, rules.reforecast())}. {@link Outcome#CONFIRMED} counts a skipped pass.
+     *
+     * @return whether it became the standing forecast
+     * @throws IllegalArgumentException when the forecast lacks the rules' band levels
+     */
+    public boolean published(WindowForecast forecast, ReforecastRules rules) {
+        if (flightStart == NONE || !icao24.equals(forecast.request().icao24())
+                || !java.util.Objects.equals(flightId(), forecast.request().window().flightId())) {
+            return false;
+        }
+        long last = forecast.request().lastReportTime();
+        StandingForecast current = standing();
+        if (current != null && last <= current.lastReportTime()) {
+            return false;
+        }
+        standing = StandingForecast.of(forecast, flightStart, phase, rules);
+        return true;
     }
 
     /**
@@ -284,6 +396,7 @@ public final class FlightTrack {
             change = rateChange + climb;
         }
         lastTriggerLatest = latest;
+        lastDueLatest = latest;
         lastTriggerRate = rate;
         lastTriggerAltitude = altitude;
         return change;
@@ -368,8 +481,11 @@ public final class FlightTrack {
         latest = t;
         reportsInFlight = 0;
         lastTriggerLatest = NONE;
+        lastDueLatest = NONE;
         lastTriggerRate = Float.NaN;
         lastTriggerAltitude = Float.NaN;
+        phase = null;
+        standing = null;
         slots.clear();
     }
 
@@ -432,6 +548,12 @@ public final class FlightTrack {
             StateStrings.write(out, callsign);
             out.writeDouble(latitude);
             out.writeDouble(longitude);
+            out.writeLong(lastDueLatest);
+            out.writeByte(phase == null ? -1 : phase.ordinal());
+            out.writeBoolean(standing != null);
+            if (standing != null) {
+                standing.write(out);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -480,6 +602,16 @@ public final class FlightTrack {
                 t.callsign = StateStrings.read(in);
                 t.latitude = in.readDouble();
                 t.longitude = in.readDouble();
+            }
+            if (format >= 4) {
+                t.lastDueLatest = in.readLong();
+                byte phase = in.readByte();
+                t.phase = phase < 0 ? null : FlightPhase.values()[phase];
+                if (in.readBoolean()) {
+                    t.standing = StandingForecast.read(in);
+                }
+            } else {
+                t.lastDueLatest = t.lastTriggerLatest;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

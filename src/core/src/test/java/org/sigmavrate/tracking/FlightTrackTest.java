@@ -183,8 +183,9 @@ class FlightTrackTest {
         track.accept(seen(t(0), "DLH4AB", 48.1, 11.1), rules);
         track.accept(seen(t(10), "DLH4AB", 48.2, 11.2), rules);
         byte[] current = track.toBytes();
-        // format 2 is format 3 without the trailing callsign (4-byte length and 6 bytes) and two doubles
-        byte[] second = java.util.Arrays.copyOf(current, current.length - (4 + 6 + 16));
+        // format 2 is format 3 without the trailing callsign (4-byte length and 6 bytes) and two doubles; format 4
+        // adds the last due time, the phase and the standing forecast's flag (none here)
+        byte[] second = java.util.Arrays.copyOf(current, current.length - (4 + 6 + 16) - (8 + 1 + 1));
         second[0] = 2;
         FlightTrack old = FlightTrack.fromBytes("3c6586", second);
         assertEquals(LastSeen.UNKNOWN, old.lastSeen());
