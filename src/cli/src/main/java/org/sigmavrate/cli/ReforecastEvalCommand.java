@@ -71,12 +71,18 @@ public class ReforecastEvalCommand implements Callable<Integer> {
                     + "give one policy per band and max age (default: ${DEFAULT-VALUE})")
     List<Double> maxAges;
 
+    @Option(names = "--band-tolerance", paramLabel = "FPM",
+            description = "a report leaves the band only when it is more than this outside it (default: the policy's, "
+                    + "two ADS-B quanta of 64 ft/min)")
+    Double bandTolerance;
+
     @Option(names = "--bootstrap", defaultValue = "2000",
-            description = "bootstrap replicates (flights resampled with replacement) of the 95% intervals (default: "
-                    + "${DEFAULT-VALUE})")
+            description = "bootstrap replicates (flights resampled with replacement) of the 95% intervals "
+                    + "(default: ${DEFAULT-VALUE})")
     int bootstrapReplicates;
 
-    @Option(names = "--seed", defaultValue = "20240415", description = "seed of the bootstrap (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "20240415",
+            description = "seed of the bootstrap (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Inject
@@ -93,6 +99,10 @@ public class ReforecastEvalCommand implements Callable<Integer> {
             for (int band : bands) {
                 for (double age : maxAges) {
                     ReforecastRules p = ReforecastRules.changes(band, Math.round(age * 1000));
+                    if (bandTolerance != null) {
+                        p = new ReforecastRules(p.mode(), p.bandPercent(), bandTolerance, p.maxAgeMillis(),
+                                p.minSpacingMillis(), p.climbAboveFpm(), p.descentBelowFpm(), p.levelWithinFpm());
+                    }
                     p.bandIndices(ConfiguredSettings.forecast(config).quantileLevels());
                     policies.add(p);
                 }
@@ -147,26 +157,28 @@ public class ReforecastEvalCommand implements Callable<Integer> {
 
     private static String policyLabel(ReforecastRules p) {
         return p.mode().name().toLowerCase(Locale.ROOT) + " band " + p.bandPercent() + "% max-age "
-                + fmt(p.maxAgeMillis() / 1000.0, "%.0f") + "s";
+                + fmt(p.maxAgeMillis() / 1000.0, "%.0f") + "s tol " + fmt(p.bandToleranceFpm(), "%.0f");
     }
 
     private static void print(String modelId, ReforecastReplay.Result r, FlightBootstrap bootstrap) {
         System.out.printf(Locale.ROOT, "reforecast-eval: %s, %d flights, %,d reports, %,d cadence triggers "
                 + "(%,d scored cadence points), %,d forecasts made (%.0f s)%n", modelId, r.flights(), r.reports(),
                 r.cadenceTriggers(), r.cadencePoints(), r.forecasts(), r.seconds());
-        System.out.printf(Locale.ROOT, "%-34s %8s %6s %6s %9s %6s %7s %6s %8s %8s %8s %-18s %8s %8s %-18s %6s %6s%n",
-                "policy", "triggers", "skip", "first", "left-band", "phase", "max-age", "age s", "steps",
+        System.out.printf(Locale.ROOT,
+                "%-40s %8s %6s %6s %6s %9s %6s %7s %6s %8s %8s %8s %-18s %8s %8s %-18s %6s %6s%n",
+                "policy", "triggers", "work", "skip", "first", "left-band", "phase", "max-age", "age s", "steps",
                 "MAE cad", "MAE chg", "MAE cost [95%]", "CRPS cad", "CRPS chg", "CRPS cost [95%]", "c90cad",
                 "c90chg");
         for (ReforecastReplay.PolicyFigures p : r.policies()) {
             Metrics cad = p.cadence();
             Metrics chg = p.standing();
             System.out.printf(Locale.ROOT,
-                    "%-34s %8d %6.3f %6d %9d %6d %7d %6.1f %8d %8.1f %8.1f %-18s %8.1f %8.1f %-18s %6.3f %6.3f%n",
-                    policyLabel(p.rules()), p.triggerCount(), r.skipShare(p), count(p, Trigger.FIRST),
-                    count(p, Trigger.LEFT_BAND), count(p, Trigger.PHASE_CHANGE), count(p, Trigger.MAX_AGE),
-                    p.meanAgeSeconds(), cad.steps(), cad.mae(), chg.mae(), interval(p.maeCost(bootstrap)), cad.crps(),
-                    chg.crps(), interval(p.crpsCost(bootstrap)), cad.coverage90(), chg.coverage90());
+                    "%-40s %8d %6.3f %6.3f %6d %9d %6d %7d %6.1f %8d %8.1f %8.1f %-18s %8.1f %8.1f %-18s %6.3f %6.3f%n",
+                    policyLabel(p.rules()), p.triggerCount(), r.forecastShare(p), r.skipShare(p),
+                    count(p, Trigger.FIRST), count(p, Trigger.LEFT_BAND), count(p, Trigger.PHASE_CHANGE),
+                    count(p, Trigger.MAX_AGE), p.meanAgeSeconds(), cad.steps(), cad.mae(), chg.mae(),
+                    interval(p.maeCost(bootstrap)), cad.crps(), chg.crps(), interval(p.crpsCost(bootstrap)),
+                    cad.coverage90(), chg.coverage90());
             for (int b = 0; b < ReforecastReplay.AHEAD_LABELS.length; b++) {
                 Metrics[] pair = p.ahead(b);
                 System.out.printf(Locale.ROOT, "  %-8s ahead: %8d steps, MAE %.1f -> %.1f cost %s, CRPS %.1f -> %.1f "
@@ -213,6 +225,7 @@ public class ReforecastEvalCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mode", p.rules().mode().name().toLowerCase(Locale.ROOT));
             m.put("band_percent", p.rules().bandPercent());
+            m.put("band_tolerance_fpm", p.rules().bandToleranceFpm());
             m.put("max_age_seconds", p.rules().maxAgeMillis() / 1000.0);
             m.put("min_spacing_seconds", p.rules().minSpacingMillis() / 1000.0);
             m.put("triggers", p.triggerCount());
@@ -221,6 +234,7 @@ public class ReforecastEvalCommand implements Callable<Integer> {
                 reasons.put(t.label(), count(p, t));
             }
             m.put("triggers_by_reason", reasons);
+            m.put("forecast_share", num(r.forecastShare(p)));
             m.put("confirmed", p.confirmed());
             m.put("skip_share", num(r.skipShare(p)));
             m.put("published", p.published());

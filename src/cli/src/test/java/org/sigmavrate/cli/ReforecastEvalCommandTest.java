@@ -48,7 +48,8 @@ class ReforecastEvalCommandTest {
             double skip = p.path("skip_share").asDouble();
             assertEquals(p.path("confirmed").asLong() / (double) cadence, skip, 1e-12);
             assertTrue(skip > 0.2, p.toString());
-            assertEquals(p.path("cadence").path("hidden_steps").asLong(), p.path("changes").path("hidden_steps").asLong());
+            assertEquals(p.path("cadence").path("hidden_steps").asLong(),
+                    p.path("changes").path("hidden_steps").asLong());
             JsonNode mae = p.path("mae_cost");
             assertTrue(mae.path("low95").asDouble() <= mae.path("estimate").asDouble()
                     && mae.path("estimate").asDouble() <= mae.path("high95").asDouble(), mae.toString());

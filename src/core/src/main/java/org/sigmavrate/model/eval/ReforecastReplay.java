@@ -197,6 +197,14 @@ public final class ReforecastReplay {
      */
     public record Result(int flights, long reports, long cadenceTriggers, long cadencePoints, long forecasts,
             List<PolicyFigures> policies, double seconds) {
+        /**
+         * The policy's forecasts per forecast of the cadence: the work it leaves. Not 1 − {@link #skipShare}: a
+         * policy may trigger between cadence points, and its triggers and confirmations restart its cadence.
+         */
+        public double forecastShare(PolicyFigures p) {
+            return cadenceTriggers == 0 ? Double.NaN : p.triggerCount() / (double) cadenceTriggers;
+        }
+
         /** Share of the cadence's triggers the policy confirmed instead (skipped). */
         public double skipShare(PolicyFigures p) {
             return cadenceTriggers == 0 ? Double.NaN : p.confirmed() / (double) cadenceTriggers;

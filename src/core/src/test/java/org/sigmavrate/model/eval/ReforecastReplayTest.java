@@ -37,7 +37,7 @@ class ReforecastReplayTest {
     private static final Path FLIGHT = Path.of("data/flights/traffic/featured/elal747.json.gz");
     private static final Path CALIBRATION = Path.of("models/sgpt-small-v2/calibration.json");
     private static final Spec SPEC = SpecLoader.bundled();
-    /** The service's defaults (ForecasterConfig): horizon 120 s, cadence 10 s, grace 60 s, max gap 10 min, 2 reports. */
+    /** The service's defaults (ForecasterConfig): horizon 120 s, cadence 10 s, grace 60 s, max gap 10 min, 2 reports */
     private static final TrackRules RULES = new TrackRules(SPEC.grid(), 120_000, 10_000, 60_000, 600_000, 2);
     private static ReforecastReplay.Result result;
 
