@@ -61,12 +61,14 @@ public class ReforecastEvalCommand implements Callable<Integer> {
             description = "replay only the first N flights (in file order; 0: all)")
     int maxFlights;
 
-    @Option(names = "--band", split = ",", paramLabel = "PERCENT", defaultValue = "50",
+    @ConfigKey("forecaster.reforecast.band")
+    @Option(names = "--band", split = ",", paramLabel = "PERCENT",
             description = {"central band(s) of the standing forecast a report's rate must leave to re-forecast,",
                     "percent; the forecaster must publish the levels 0.5 -/+ band/2 (default: ${DEFAULT-VALUE})"})
     List<Integer> bands;
 
-    @Option(names = "--max-age", split = ",", paramLabel = "SECONDS", defaultValue = "60",
+    @ConfigKey("forecaster.reforecast.max-age-seconds")
+    @Option(names = "--max-age", split = ",", paramLabel = "SECONDS",
             description = "a standing forecast this much older than the latest report is replaced; several values "
                     + "give one policy per band and max age (default: ${DEFAULT-VALUE})")
     List<Double> maxAges;

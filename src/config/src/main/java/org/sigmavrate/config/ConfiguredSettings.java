@@ -10,6 +10,7 @@ import org.sigmavrate.model.onnx.SessionConfig;
 import org.sigmavrate.model.sampling.BurstVariant;
 import org.sigmavrate.preparation.PreparationSettings;
 import org.sigmavrate.streaming.StreamingSettings;
+import org.sigmavrate.tracking.ReforecastRules;
 import org.sigmavrate.tracking.TrackRules;
 
 /**
@@ -23,8 +24,9 @@ public final class ConfiguredSettings {
     /** The topology's settings: topics, track rules, input checks, batching and state expiry. */
     public static StreamingSettings streaming(ForecasterConfig config, Spec spec) {
         ForecasterConfig.Batch batch = config.batch();
+        TrackRules rules = trackRules(config, spec.grid());
         try {
-            return new StreamingSettings(topics(config.topics()), trackRules(config, spec.grid()),
+            return new StreamingSettings(topics(config.topics()), rules,
                     Math.round(config.input().maxFutureSeconds() * 1000), batch.everyMs(), batch.maxWindows(),
                     batch.budgetMs(), new BatchLimits(batch.maxAttempts(), batch.timeoutMs(),
                             batch.maxPendingPerFlight()), recordLimits(config.badRecords()),
@@ -48,15 +50,43 @@ public final class ConfiguredSettings {
                 topics.forecastFailures());
     }
 
-    /** How one aircraft's reports become windows: horizon, cadence, grace, max gap and min reports. */
+    /**
+     * How one aircraft's reports become windows: horizon, cadence, grace, max gap and min reports, and which of its
+     * triggers become forecasts ({@link #reforecast}).
+     */
     public static TrackRules trackRules(ForecasterConfig config, GridDefinition grid) {
+        ReforecastRules reforecast = reforecast(config);
         try {
             return new TrackRules(grid, Math.round(config.window().horizonSeconds() * 1000),
                     Math.round(config.trigger().cadenceSeconds() * 1000), Math.round(config.late().graceSeconds() * 1000),
-                    maxGapMillis(config), config.trigger().minReports());
+                    maxGapMillis(config), config.trigger().minReports(), reforecast);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("forecaster.window/trigger/late/flight.*: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The re-forecast policy ({@code forecaster.reforecast.*}); the band tolerance, the spacing of band triggers and
+     * the phase thresholds are the core's ({@link ReforecastRules#changes}). Under {@code changes}, a band whose
+     * levels {@code forecaster.quantiles} does not publish fails here, at start.
+     */
+    public static ReforecastRules reforecast(ForecasterConfig config) {
+        ForecasterConfig.Reforecast r = config.reforecast();
+        ReforecastRules rules;
+        try {
+            rules = ReforecastRules.changes(r.band(), Math.round(r.maxAgeSeconds() * 1000)).withMode(r.mode());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forecaster.reforecast.*: " + e.getMessage(), e);
+        }
+        if (rules.onChanges()) {
+            try {
+                rules.bandIndices(levels(config));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("forecaster.reforecast.band=" + r.band() + " with forecaster.quantiles="
+                        + config.quantiles() + ": " + e.getMessage(), e);
+            }
+        }
+        return rules;
     }
 
     /**

@@ -117,6 +117,9 @@ public interface ForecasterConfig {
     /** When a flight triggers a forecast. */
     Trigger trigger();
 
+    /** Which triggers become a forecast: only what changed, or every cadence. */
+    Reforecast reforecast();
+
     /** Out-of-order reports. */
     Late late();
 
@@ -245,6 +248,31 @@ public interface ForecasterConfig {
         /** A flight triggers once it has at least this many reports. */
         @WithDefault("2")
         int minReports();
+    }
+
+    /**
+     * {@code forecaster.reforecast.*}: at each report the flight's latest published forecast is kept or replaced
+     * (the core's {@code ReforecastRules}; docs/STREAMING.md, "Forecasting only what changed").
+     */
+    interface Reforecast {
+        /**
+         * {@code changes}: a new forecast only when a report leaves the standing forecast's central band, the flight
+         * phase changes, the standing forecast is {@code max-age-seconds} old, or there is none; otherwise the due
+         * pass is skipped and counted. {@code cadence}: every {@code forecaster.trigger.cadence-seconds}, as before.
+         */
+        @WithDefault("changes")
+        org.sigmavrate.tracking.ReforecastRules.Mode mode();
+
+        /**
+         * The central band a report must stay in, in percent: 50 = the published quantiles 0.25 and 0.75. Both
+         * levels must be among {@code forecaster.quantiles}.
+         */
+        @WithDefault("50")
+        int band();
+
+        /** A standing forecast whose last report is this much older than the flight's latest is replaced. */
+        @WithDefault("60")
+        double maxAgeSeconds();
     }
 
     /** {@code forecaster.late.*} */

@@ -35,6 +35,8 @@ class ForecasterConfigTest {
         assertEquals(60_000, s.rules().graceMillis());
         assertEquals(600_000, s.rules().maxGapMillis());
         assertEquals(2, s.rules().minReports());
+        assertEquals(org.sigmavrate.tracking.ReforecastRules.changes(50, 60_000), s.rules().reforecast(),
+                "re-forecast what changed, 50% band, 60 s max age");
         assertEquals(600_000, s.maxFutureMillis());
         assertEquals(500, s.batchBudgetMillis());
         assertEquals(30 * 60_000, s.expireAfterMillis());
@@ -54,12 +56,14 @@ class ForecasterConfigTest {
 
     @Test
     void settingsAsWrittenInApplicationPropertiesOrTheEnvironment() {
-        ForecasterConfig c = ConfigDefaults.forecaster(Map.of("forecaster.model", "baseline-persistence",
+        Map<String, String> written = new java.util.HashMap<>(Map.of("forecaster.model", "baseline-persistence",
                 "forecaster.sampler", "sequential", "forecaster.execution-provider", "cuda",
                 "forecaster.serialization", "registry", "forecaster.quantiles", "0.1,0.5,0.9",
                 "forecaster.altitude-consistency.share", "width", "forecaster.altitude-consistency.band", "50",
                 "forecaster.altitude-consistency.altitude-noise-ft", "0",
                 "forecaster.topics.dead-letter", "dlq", "forecaster.model-dir", ""));
+        written.put("forecaster.reforecast.band", "80"); // its levels 0.1 and 0.9 among the quantiles
+        ForecasterConfig c = ConfigDefaults.forecaster(written);
         assertEquals(ForecasterConfig.Model.BASELINE_PERSISTENCE, c.model());
         assertEquals("baseline-persistence", ForecasterFactory.label(c.model()));
         assertEquals(ForecastSettings.SamplerKind.SEQUENTIAL, c.sampler());
@@ -69,8 +73,28 @@ class ForecasterConfigTest {
         assertEquals(AltitudeConsistentRates.Band.CENTRAL_50, ConfiguredSettings.forecast(c).altitudeConsistency().band());
         assertEquals(AltitudeConsistentRates.Share.WIDTH, ConfiguredSettings.forecast(c).altitudeConsistency().share());
         assertEquals("dlq", ConfiguredSettings.streaming(c, SPEC).topics().deadLetter());
+        assertEquals(80, ConfiguredSettings.streaming(c, SPEC).rules().reforecast().bandPercent(), "0.1 and 0.9");
         assertTrue(c.modelDir().isEmpty(), "an empty model-dir is the default model");
         assertEquals(new org.sigmavrate.model.baseline.PersistenceForecaster().modelId(), ForecasterFactory.open(c).modelId());
+    }
+
+    @Test
+    void theReforecastPolicyIsConfiguredAndABandTheQuantilesLackFailsAtStart() {
+        StreamingSettings cadence = ConfiguredSettings.streaming(ConfigDefaults.forecaster(Map.of(
+                "forecaster.reforecast.mode", "cadence", "forecaster.reforecast.max-age-seconds", "30")), SPEC);
+        assertEquals(org.sigmavrate.tracking.ReforecastRules.Mode.CADENCE, cadence.rules().reforecast().mode());
+        assertEquals(30_000, cadence.rules().reforecast().maxAgeMillis());
+        IllegalArgumentException band = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
+                .streaming(ConfigDefaults.forecaster(Map.of("forecaster.reforecast.band", "60")), SPEC));
+        assertTrue(band.getMessage().startsWith("forecaster.reforecast.band=60 with forecaster.quantiles=")
+                && band.getMessage().contains("0.2 and 0.8"), band.getMessage());
+        // under the cadence policy the band is not used: any levels do
+        assertEquals(org.sigmavrate.tracking.ReforecastRules.Mode.CADENCE, ConfiguredSettings.streaming(
+                ConfigDefaults.forecaster(Map.of("forecaster.reforecast.band", "60", "forecaster.reforecast.mode",
+                        "cadence")), SPEC).rules().reforecast().mode());
+        IllegalArgumentException age = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
+                .streaming(ConfigDefaults.forecaster(Map.of("forecaster.reforecast.max-age-seconds", "0")), SPEC));
+        assertTrue(age.getMessage().startsWith("forecaster.reforecast.*"), age.getMessage());
     }
 
     @Test

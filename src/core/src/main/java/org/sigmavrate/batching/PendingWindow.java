@@ -14,6 +14,7 @@ import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GriddedFlight;
 import org.sigmavrate.tracking.StateStrings;
+import org.sigmavrate.tracking.Trigger;
 
 /**
  * A window snapshotted when its flight triggered, waiting for the next batched inference call. Snapshotting at the
@@ -24,13 +25,20 @@ import org.sigmavrate.tracking.StateStrings;
  * @param window     the window to forecast
  * @param change     how much the flight changed since its previous window (priority under overload)
  * @param queuedAtMs wall-clock time the triggering report was processed (for the latency metric only)
+ * @param trigger    why the flight was re-forecast ({@link Trigger}); null: not known (a window queued by a
+ *                   release before the re-forecast policy)
  */
-public record PendingWindow(ObservedWindow window, double change, long queuedAtMs) {
+public record PendingWindow(ObservedWindow window, double change, long queuedAtMs, Trigger trigger) {
     /**
      * 1: strings by writeUTF (still read); 2: strings by {@link StateStrings} (no 65,535-byte limit; still read);
-     * 3: and the aircraft's last callsign and position
+     * 3: and the aircraft's last callsign and position (still read); 4: and the trigger's label
      */
-    private static final byte FORMAT = 3;
+    private static final byte FORMAT = 4;
+
+    /** A window whose trigger is not known. */
+    public PendingWindow(ObservedWindow window, double change, long queuedAtMs) {
+        this(window, change, queuedAtMs, null);
+    }
 
     public String icao24() {
         return window.icao24();
@@ -69,6 +77,7 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
                 writeString(out, w.lastSeen().callsign());
                 out.writeDouble(w.lastSeen().latitudeDeg());
                 out.writeDouble(w.lastSeen().longitudeDeg());
+                writeString(out, p.trigger == null ? null : p.trigger.label());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -108,9 +117,10 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
                 }
                 LastSeen seen = format >= 3 ? new LastSeen(readString(in, format), in.readDouble(), in.readDouble())
                         : LastSeen.UNKNOWN;
+                Trigger trigger = format >= 4 ? Trigger.ofLabel(readString(in, format)) : null;
                 GriddedFlight g = new GriddedFlight(flightId, ds.isEmpty() ? null : ds, start, step, rates, altitudes,
                         flags);
-                out.add(new PendingWindow(new ObservedWindow(icao24, g, last, seed, seen), change, queued));
+                out.add(new PendingWindow(new ObservedWindow(icao24, g, last, seed, seen), change, queued, trigger));
             }
             return out;
         } catch (IOException e) {

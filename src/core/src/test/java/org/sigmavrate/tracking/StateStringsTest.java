@@ -68,12 +68,31 @@ class StateStringsTest {
         PendingWindow w = new PendingWindow(new ObservedWindow("3c6586", g, 1_685_620_810_000L, 42, seen), 1.5, 7);
         byte[] current = PendingWindow.encode(List.of(w));
         assertEquals(seen, PendingWindow.decode(current).get(0).window().lastSeen());
-        // format 2 is format 3 without each window's trailing callsign (4-byte length and 6 bytes) and two doubles
-        byte[] second = java.util.Arrays.copyOf(current, current.length - (4 + 6 + 16));
+        // format 2 is format 3 without each window's trailing callsign (4-byte length and 6 bytes) and two doubles;
+        // format 4 adds the trigger's label (a null one here: its 4-byte length)
+        byte[] second = java.util.Arrays.copyOf(current, current.length - (4 + 6 + 16) - 4);
         second[0] = 2;
         PendingWindow old = PendingWindow.decode(second).get(0);
         assertEquals(LastSeen.UNKNOWN, old.window().lastSeen());
         assertEquals(true, w.sameWindowAs(old));
         assertEquals("opensky", old.window().window().dataSource());
+    }
+
+    @Test
+    void aPendingWindowKeepsItsTriggerAndTheThirdFormatIsStillRead() {
+        GriddedFlight g = new GriddedFlight("3c6586-20230601T120000Z", "opensky", 1_685_620_800_000L, 10_000,
+                new double[] {1500, 1400}, new double[] {3000, 3250}, new byte[] {0, 0});
+        LastSeen seen = new LastSeen("DLH4AB", 48.35, 11.78);
+        PendingWindow w = new PendingWindow(new ObservedWindow("3c6586", g, 1_685_620_810_000L, 42, seen), 1.5, 7,
+                org.sigmavrate.tracking.Trigger.PHASE_CHANGE);
+        byte[] current = PendingWindow.encode(List.of(w));
+        assertEquals(org.sigmavrate.tracking.Trigger.PHASE_CHANGE, PendingWindow.decode(current).get(0).trigger());
+        // format 3 is format 4 without the trigger's label ("phase-change": 4-byte length and 12 bytes)
+        byte[] third = java.util.Arrays.copyOf(current, current.length - (4 + 12));
+        third[0] = 3;
+        PendingWindow old = PendingWindow.decode(third).get(0);
+        assertNull(old.trigger());
+        assertEquals(seen, old.window().lastSeen());
+        assertEquals(true, w.sameWindowAs(old));
     }
 }

@@ -163,6 +163,7 @@ class SecureKafkaIT {
         env.put("KAFKA_STREAMS_STATE_DIR", Files.createTempDirectory("state").toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("FORECASTER_MODEL", "baseline-altitude-difference");
+        env.put("FORECASTER_REFORECAST_MODE", "cadence"); // compared with ServiceIT.expected, as ServiceIT.serve
         env.put("FORECASTER_TOPICS_INPUT", topics.input());
         env.put("FORECASTER_TOPICS_TRAJECTORIES", topics.trajectories());
         env.put("FORECASTER_TOPICS_BANDS", topics.bands());

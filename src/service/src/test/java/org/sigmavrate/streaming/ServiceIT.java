@@ -40,6 +40,7 @@ import org.sigmavrate.config.ConfigDefaults;
 import org.sigmavrate.config.ConfiguredSettings;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.baseline.AltitudeDifferenceForecaster;
+import org.sigmavrate.tracking.ReforecastRules;
 
 /**
  * The packaged service ({@code src/service/target/quarkus-app}, as {@code bin/forecaster serve} runs it, in its own
@@ -98,7 +99,8 @@ class ServiceIT {
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("expected").toString());
         // the service's settings, in one batch at the end (no time budget)
         StreamingSettings configured = ConfiguredSettings.streaming(ConfigDefaults.forecaster(), SpecLoader.bundled());
-        StreamingSettings settings = configured.withTopics(topics).withBatch(configured.maxBatchWindows(), 0);
+        StreamingSettings settings = configured.withTopics(topics).withBatch(configured.maxBatchWindows(), 0)
+                .withReforecast(configured.rules().reforecast().withMode(ReforecastRules.Mode.CADENCE));
         try (TopologyTestDriver driver = new TopologyTestDriver(ForecastTopology.build(settings, SpecLoader.bundled(),
                 new AltitudeDifferenceForecaster(), AvroFormat.singleObject(), StreamingMetrics.noop()), props)) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic(topics.input(), new ByteArraySerializer(),
@@ -177,7 +179,10 @@ class ServiceIT {
                 "-Dkafka.bootstrap.servers=" + bootstrap, "-Dquarkus.http.port=" + port,
                 "-Dforecaster.topics.input=" + topics.input(), "-Dforecaster.topics.trajectories=" + topics.trajectories(),
                 "-Dforecaster.topics.bands=" + topics.bands(), "-Dforecaster.topics.dead-letter=" + topics.deadLetter(),
-                "-Dforecaster.topics.forecast-failures=" + topics.forecastFailures()));
+                "-Dforecaster.topics.forecast-failures=" + topics.forecastFailures(),
+                // outputs equal to expected()'s whatever the batching: under the changes policy which windows are
+                // forecast depends on when the earlier forecasts were published
+                "-Dforecaster.reforecast.mode=cadence"));
         command.addAll(settings);
         command.addAll(List.of("-jar", JAR));
         Process p = new ProcessBuilder(command)

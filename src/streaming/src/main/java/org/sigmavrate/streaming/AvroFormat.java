@@ -119,17 +119,21 @@ public interface AvroFormat {
     }
 
     /**
-     * Earlier versions of an output schema ({@code schemas/<Name>.v1.avsc} next to this class): records they wrote
-     * stay readable, e.g. the latest-bands changelog of a service upgraded in place, or a topic read from its start.
+     * Earlier versions of an output schema ({@code schemas/<Name>.v1.avsc}, {@code .v2.avsc} next to this class),
+     * oldest first: records they wrote stay readable, e.g. the latest-bands changelog of a service upgraded in place,
+     * or a topic read from its start.
      */
     static List<Schema> earlierVersions(Class<?> type) {
         List<Schema> out = new ArrayList<>();
-        try (InputStream in = AvroFormat.class.getResourceAsStream("schemas/" + type.getSimpleName() + ".v1.avsc")) {
-            if (in != null) {
-                out.add(new Schema.Parser().parse(in));
+        for (String version : List.of("v1", "v2")) {
+            try (InputStream in = AvroFormat.class.getResourceAsStream("schemas/" + type.getSimpleName() + "."
+                    + version + ".avsc")) {
+                if (in != null) {
+                    out.add(new Schema.Parser().parse(in));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return out;
     }

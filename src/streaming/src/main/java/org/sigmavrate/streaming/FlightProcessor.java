@@ -24,15 +24,18 @@ import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.model.eval.LiveSkill;
 import org.sigmavrate.tracking.FlightTrack;
+import org.sigmavrate.tracking.ReforecastRules;
+import org.sigmavrate.tracking.Trigger;
 import org.sigmavrate.tracking.WindowAssembler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka side of per-aircraft state and batched inference; the decisions are the core's. Each report updates its
- * aircraft's {@link FlightTrack} in the flights store; when the flight is due, its window is snapshotted into the
- * pending store. A wall-clock punctuator (stream time stalls on quiet partitions) lets {@link BatchedInference} finish
- * the last call and start the next, off the stream thread when an executor is given, and sends what finished (and the
+ * aircraft's {@link FlightTrack} in the flights store; when the flight is due (the track's re-forecast policy:
+ * {@link ReforecastRules}), its window is snapshotted into the pending store with its trigger, which both output
+ * records carry; a published forecast goes back into the track as its standing one. A wall-clock punctuator (stream
+ * time stalls on quiet partitions) lets {@link BatchedInference} finish the last call and start the next, off the stream thread when an executor is given, and sends what finished (and the
  * windows that failed their last attempt, to the forecast-failures topic; see {@link BatchedInference}). All
  * state lives in changelogged stores, windows in flight included: nothing is lost or repeated across a crash with
  * exactly-once.
@@ -59,6 +62,7 @@ public final class FlightProcessor implements Processor<String, Report, String, 
     private KeyValueStore<String, byte[]> flights;
     private PendingStore pending;
     private KeyValueStore<String, DensityBands> latest;
+    private boolean bandMismatchLogged;
 
     /** @param executor runs the forecaster off the stream thread; null: on it, inside the punctuation */
     public FlightProcessor(StreamingSettings settings, WindowAssembler assembler, WindowForecaster forecaster,
@@ -115,8 +119,9 @@ public final class FlightProcessor implements Processor<String, Report, String, 
         long before = track.latest();
         long t = record.value().timeMillis();
         FlightTrack.Outcome outcome = track.accept(record.value(), assembler.rules(), othersLatest);
-        if ((outcome == FlightTrack.Outcome.ACCEPTED || outcome == FlightTrack.Outcome.TRIGGERED)
-                && before != FlightTrack.NONE && t <= before + assembler.rules().graceMillis()) {
+        boolean placed = outcome == FlightTrack.Outcome.ACCEPTED || outcome == FlightTrack.Outcome.TRIGGERED
+                || outcome == FlightTrack.Outcome.CONFIRMED;
+        if (placed && before != FlightTrack.NONE && t <= before + assembler.rules().graceMillis()) {
             othersLatest = Math.max(othersLatest, t);
         }
         switch (outcome) {
@@ -129,14 +134,17 @@ public final class FlightProcessor implements Processor<String, Report, String, 
                 return;
             }
             case TRIGGERED -> {
+                Trigger why = track.trigger();
+                metrics.triggerDecision(true, why.label());
                 ObservedWindow window = assembler.window(track, ledger);
                 double change = track.markTriggered();
                 if (window != null) {
                     metrics.skill(skill.score(window));
-                    PendingWindow queued = new PendingWindow(window, change, context.currentSystemTimeMs());
+                    PendingWindow queued = new PendingWindow(window, change, context.currentSystemTimeMs(), why);
                     metrics.pendingSuperseded(inference.enqueue(pending, queued));
                 }
             }
+            case CONFIRMED -> metrics.triggerDecision(false, "confirmed");
             case ACCEPTED -> {
             }
         }
@@ -160,10 +168,12 @@ public final class FlightProcessor implements Processor<String, Report, String, 
         List<WindowForecast> forecasts = batch.forecasts();
         for (int i = 0; i < forecasts.size(); i++) {
             WindowForecast f = forecasts.get(i);
-            ForecastOutput output = ForecastOutput.of(f, specSha256);
+            Trigger why = batch.answered().get(i).trigger();
+            ForecastOutput output = ForecastOutput.of(f, specSha256, why == null ? null : why.label());
             context.forward(new Record<>(f.request().icao24(), output, f.request().lastReportTime()));
             latest.put(f.request().icao24(), output.bands());
             skill.offer(f);
+            stand(f);
             metrics.triggerToOutput(now - batch.answered().get(i).queuedAtMs());
         }
         metrics.recordsOut(settings.topics().trajectories(), forecasts.size());
@@ -178,6 +188,40 @@ public final class FlightProcessor implements Processor<String, Report, String, 
             metrics.forecastFailed(failed.reason());
         }
         metrics.recordsOut(settings.topics().forecastFailures(), batch.failed().size());
+    }
+
+    /**
+     * Makes a published forecast its flight's standing forecast, which the re-forecast policy compares the next reports
+     * with ({@link FlightTrack#published}); the track ignores one of another flight or older than its standing one.
+     * Nothing to keep under the cadence policy.
+     */
+    private void stand(WindowForecast f) {
+        ReforecastRules rules = assembler.rules().reforecast();
+        if (!rules.onChanges()) {
+            return;
+        }
+        String key = f.request().icao24();
+        byte[] stored = flights.get(key);
+        if (stored == null) {
+            return; // removed as silent meanwhile
+        }
+        FlightTrack track;
+        try {
+            track = FlightTrack.fromBytes(key, stored);
+        } catch (RuntimeException e) {
+            return; // unreadable: the aircraft's next report starts it afresh and counts it (storedTrack)
+        }
+        try {
+            if (track.published(f, rules)) {
+                flights.put(key, track.toBytes());
+            }
+        } catch (IllegalArgumentException e) {
+            // the forecaster publishes other quantile levels than the band needs (checked at start by the service)
+            if (!bandMismatchLogged) {
+                bandMismatchLogged = true;
+                LOG.warn("re-forecast policy: {}; forecasts are renewed at the max age only", e.getMessage());
+            }
+        }
     }
 
     @Override

@@ -15,13 +15,16 @@ import org.sigmavrate.domain.forecast.ObservedWindow;
 import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.grid.Channel;
 
-/** Maps a forecaster's answer to the two output records (Avro, schema version 2). */
+/** Maps a forecaster's answer to the two output records (Avro, schema version 3). */
 public final class ForecastRecords {
     private ForecastRecords() {
     }
 
-    /** @param specSha256 spec hash to publish when the forecaster reports none (the baselines) */
-    public static InfilledTrajectory trajectory(WindowForecast f, String specSha256) {
+    /**
+     * @param specSha256 spec hash to publish when the forecaster reports none (the baselines)
+     * @param trigger    why the forecast was made ({@code Trigger#label()}), or null
+     */
+    public static InfilledTrajectory trajectory(WindowForecast f, String specSha256, String trigger) {
         ObservedWindow w = f.request();
         int steps = w.steps();
         int paths = f.rate().samples().length;
@@ -33,10 +36,10 @@ public final class ForecastRecords {
         return new InfilledTrajectory(w.icao24(), w.window().flightId(), f.modelId(), spec(f, specSha256),
                 Instant.ofEpochMilli(w.window().startMillis()), (int) w.window().stepMillis(),
                 Instant.ofEpochMilli(w.lastReportTime()), out, paths, w.seed(), w.lastSeen().callsign(),
-                latitude(w), longitude(w), w.window().dataSource());
+                latitude(w), longitude(w), w.window().dataSource(), trigger);
     }
 
-    public static DensityBands bands(WindowForecast f, String specSha256) {
+    public static DensityBands bands(WindowForecast f, String specSha256, String trigger) {
         ObservedWindow w = f.request();
         int steps = w.steps();
         List<BandStep> out = new ArrayList<>(steps);
@@ -47,7 +50,7 @@ public final class ForecastRecords {
         return new DensityBands(w.icao24(), w.window().flightId(), f.modelId(), spec(f, specSha256),
                 Instant.ofEpochMilli(w.window().startMillis()), (int) w.window().stepMillis(),
                 Instant.ofEpochMilli(w.lastReportTime()), boxed(f.quantileLevels()), out, w.lastSeen().callsign(),
-                latitude(w), longitude(w), w.window().dataSource());
+                latitude(w), longitude(w), w.window().dataSource(), trigger);
     }
 
     private static Double latitude(ObservedWindow w) {

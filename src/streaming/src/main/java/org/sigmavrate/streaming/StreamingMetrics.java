@@ -95,6 +95,19 @@ public final class StreamingMetrics {
                 .tag(tagKey, tagValue).register(registry));
     }
 
+    /**
+     * One decision of the re-forecast policy ({@code sigmavrate_forecast_triggers_total}): {@code forecast} with the
+     * trigger's label as reason (first, left-band, phase-change, max-age, cadence), or {@code skipped} with reason
+     * {@code confirmed}: the cadence was due, the standing forecast stands. The skip share is skipped / all.
+     */
+    public void triggerDecision(boolean forecast, String reason) {
+        String decision = forecast ? "forecast" : "skipped";
+        byTag.computeIfAbsent("trig\u0000" + decision + "\u0000" + reason, k -> Counter.builder(
+                "sigmavrate.forecast.triggers").description("re-forecast decisions at reports where the flight was "
+                        + "due or changed: a density pass queued, or skipped because the standing forecast stands")
+                .tag("decision", decision).tag("reason", reason).register(registry)).increment();
+    }
+
     public void recordIn() {
         recordsIn.increment();
     }

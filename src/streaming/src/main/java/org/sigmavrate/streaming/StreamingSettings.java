@@ -8,7 +8,7 @@ import org.sigmavrate.tracking.TrackRules;
  * where the defaults are).
  *
  * @param topics           topic names
- * @param rules            windowing, cadence, grace, segmentation
+ * @param rules            windowing, cadence, grace, segmentation, and the re-forecast policy
  * @param maxFutureMillis  reports further ahead of the wall clock are dead-lettered
  * @param batchEveryMillis wall-clock period of the batched inference punctuator
  * @param maxBatchWindows  most windows per inference call; beyond it the least-changed flights wait (cadence stretched)
@@ -90,6 +90,12 @@ public record StreamingSettings(Topics topics, TrackRules rules, long maxFutureM
     public StreamingSettings withRecordLimits(RecordLimits r) {
         return new StreamingSettings(topics, rules, maxFutureMillis, batchEveryMillis, maxBatchWindows,
                 batchBudgetMillis, limits, r, expireAfterMillis);
+    }
+
+    /** The same settings under another re-forecast policy (the load bench compares changes with cadence). */
+    public StreamingSettings withReforecast(org.sigmavrate.tracking.ReforecastRules r) {
+        return new StreamingSettings(topics, rules.withReforecast(r), maxFutureMillis, batchEveryMillis,
+                maxBatchWindows, batchBudgetMillis, limits, recordLimits, expireAfterMillis);
     }
 
     public StreamingSettings withExpiry(long afterMillis) {

@@ -236,7 +236,7 @@ class ForecastTopologyTest {
         Harness h = new Harness();
         h.input.pipeInput("3c6586".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3, 4});
         DensityBands other = new DensityBands("3c6586", "x", "m", "s", Instant.EPOCH, 10_000, Instant.EPOCH, List.of(), List.of(),
-                null, null, null, null);
+                null, null, null, null, null);
         h.input.pipeInput("3c6586".getBytes(StandardCharsets.UTF_8),
                 AvroFormat.singleObjectSerde(DensityBands.class).serializer().serialize("t", other));
         h.send("3c6586", Fixtures.report("3c6586", t(0), 3000.0, 99_999.0));

@@ -39,9 +39,13 @@ import org.sigmavrate.avro.v1.TrajectoryStep;
  */
 class OutputSchemaEvolutionTest {
     private static Schema v1(String name) throws IOException {
+        return earlier(name).get(0);
+    }
+
+    private static List<Schema> earlier(String name) {
         List<Schema> earlier = AvroFormat.earlierVersions(current(name).getClass());
-        assertEquals(1, earlier.size(), "a v1 copy of " + name + " ships next to AvroFormat");
-        return earlier.get(0);
+        assertEquals(2, earlier.size(), "v1 and v2 copies of " + name + " ship next to AvroFormat");
+        return earlier;
     }
 
     private static SpecificRecord current(String name) {
@@ -54,7 +58,7 @@ class OutputSchemaEvolutionTest {
         return new DensityBands("3c6586", "3c6586-20230601T120000Z", "m", "s", Instant.ofEpochMilli(1_685_620_800_000L),
                 10_000, Instant.ofEpochMilli(1_685_620_810_000L), List.of(0.05, 0.5, 0.95),
                 List.of(new BandStep(Instant.ofEpochMilli(1_685_620_800_000L), rate, altitude)), "DLH4AB", 48.35,
-                11.78, "opensky");
+                11.78, "opensky", "left-band");
     }
 
     private static InfilledTrajectory trajectory() {
@@ -63,14 +67,14 @@ class OutputSchemaEvolutionTest {
         return new InfilledTrajectory("3c6586", "3c6586-20230601T120000Z", "m", "s",
                 Instant.ofEpochMilli(1_685_620_800_000L), 10_000, Instant.ofEpochMilli(1_685_620_810_000L),
                 List.of(new TrajectoryStep(Instant.ofEpochMilli(1_685_620_800_000L), rate, altitude)), 2, 42L,
-                "DLH4AB", 48.35, 11.78, "opensky");
+                "DLH4AB", 48.35, 11.78, "opensky", "left-band");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"DensityBands", "InfilledTrajectory"})
-    void avroFindsVersionTwoCompatibleWithVersionOneBothWays(String name) throws IOException {
+    void avroFindsTheCurrentVersionCompatibleWithEachEarlierOneBothWays(String name) throws IOException {
         Schema current = current(name).getSchema();
-        Schema first = v1(name);
+        for (Schema first : earlier(name)) {
         // the fingerprint that single-object encoding writes: the same for the class and the file a consumer reads
         assertEquals(SchemaNormalization.parsingFingerprint64(current), SchemaNormalization.parsingFingerprint64(
                 new Schema.Parser().parse(Files.readString(Path.of("schemas", name + ".avsc")))),
@@ -80,6 +84,9 @@ class OutputSchemaEvolutionTest {
                 SchemaCompatibility.checkReaderWriterCompatibility(current, first).getType(), "new reader, old data");
         assertEquals(SchemaCompatibilityType.COMPATIBLE,
                 SchemaCompatibility.checkReaderWriterCompatibility(first, current).getType(), "old reader, new data");
+        }
+        assertNull(earlier(name).get(1).getField("trigger"), "version 2 has no trigger");
+        assertNotEquals(null, earlier(name).get(1).getField("callsign"), "version 2 has the callsign");
     }
 
     @ParameterizedTest
@@ -109,7 +116,7 @@ class OutputSchemaEvolutionTest {
         assertNotEquals(Arrays.toString(Arrays.copyOf(written, 10)),
                 Arrays.toString(Arrays.copyOf(v1Bytes.toByteArray(), 10)), "another fingerprint");
         SpecificRecord back = AvroFormat.singleObjectSerde(type).deserializer().deserialize("t", v1Bytes.toByteArray());
-        for (String added : List.of("callsign", "last_latitude_deg", "last_longitude_deg", "data_source")) {
+        for (String added : List.of("callsign", "last_latitude_deg", "last_longitude_deg", "data_source", "trigger")) {
             assertNull(back.get(back.getSchema().getField(added).pos()), added);
         }
         for (Schema.Field f : first.getFields()) {

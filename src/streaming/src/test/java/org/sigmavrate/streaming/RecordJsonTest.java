@@ -54,11 +54,13 @@ class RecordJsonTest {
     @Test
     void bandsOfEitherSchemaVersionAreDecodedAndOtherBytesSaidForWhatTheyAre() throws Exception {
         DensityBands bands = new DensityBands("3c6586", "f", "m", "s", Instant.ofEpochMilli(Fixtures.T0), 10_000,
-                Instant.ofEpochMilli(Fixtures.T0), List.of(0.5), List.of(), "DLH4AB", 48.35, 11.78, "opensky");
+                Instant.ofEpochMilli(Fixtures.T0), List.of(0.5), List.of(), "DLH4AB", 48.35, 11.78, "opensky",
+                "max-age");
         JsonNode v2 = line(null, AvroFormat.singleObjectSerde(DensityBands.class).serializer().serialize("t", bands),
                 new RecordHeaders()).get("value");
         assertEquals("DLH4AB", v2.get("callsign").asText());
         assertEquals(48.35, v2.get("last_latitude_deg").asDouble(), 0.0);
+        assertEquals("max-age", v2.get("trigger").asText());
 
         Schema v1 = AvroFormat.earlierVersions(DensityBands.class).get(0);
         GenericRecord old = new GenericData.Record(v1);

@@ -25,9 +25,10 @@ import org.sigmavrate.model.eval.RollingSkill;
 import org.sigmavrate.model.eval.SkillHorizon;
 import org.sigmavrate.model.eval.StepSkill;
 import org.sigmavrate.streaming.Replay;
-import org.sigmavrate.tracking.WindowAssembler;
 import org.sigmavrate.tracking.FlightTrack;
+import org.sigmavrate.tracking.ReforecastRules;
 import org.sigmavrate.tracking.TrackRules;
+import org.sigmavrate.tracking.WindowAssembler;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +66,10 @@ public class LiveSkillCommand implements Callable<Integer> {
             return 2;
         }
         Spec spec = SpecLoader.bundled();
+        // the scorer settles each forecast with the windows of later cadence points: every cadence, whatever the
+        // service's re-forecast policy
         TrackRules rules = ConfiguredSettings.trackRules(config, spec.grid());
+        rules = rules.withReforecast(rules.reforecast().withMode(ReforecastRules.Mode.CADENCE));
         WindowAssembler assembler = new WindowAssembler(spec, rules);
         Map<String, List<Report>> byAircraft = new LinkedHashMap<>();
         for (Report r : reports) {
