@@ -25,10 +25,10 @@ import org.sigmavrate.model.eval.RollingSkill;
 import org.sigmavrate.model.eval.SkillHorizon;
 import org.sigmavrate.model.eval.StepSkill;
 import org.sigmavrate.streaming.Replay;
-import org.sigmavrate.streaming.WindowAssembler;
 import org.sigmavrate.tracking.FlightTrack;
 import org.sigmavrate.tracking.ReforecastRules;
 import org.sigmavrate.tracking.TrackRules;
+import org.sigmavrate.tracking.WindowAssembler;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
