@@ -201,8 +201,8 @@ def quantize(args) -> Dict:
     onnx.save(qmodel, str(onnx_path))
     onnx_sha = hashlib.sha256(onnx_path.read_bytes()).hexdigest()
     shutil.copyfile(src / "spec.json", out / "spec.json")
-    if (src / "calibration.json").exists():
-        shutil.copyfile(src / "calibration.json", out / "calibration.json")
+    if (out / "calibration.json").exists():
+        (out / "calibration.json").unlink()  # fitted for an earlier graph of this folder
     print(f"quantized {len(report['quantized'])} MatMul weights; skipped {report['skipped']}; largest weight "
           f"error {report['weight_max_relative_error']:.2e} of the largest weight", flush=True)
     golden = golden_for(onnx_path, spec, model_id, onnx_sha, dict(QUANTIZED_TOLERANCE))
@@ -224,6 +224,12 @@ def quantize(args) -> Dict:
                                   "golden_tolerance": QUANTIZED_TOLERANCE}})
     (out / "model.json").write_text(json.dumps(info, indent=1))
     print(f"wrote {out} ({onnx_path.stat().st_size / 1e6:.2f} MB, onnx sha256 {onnx_sha[:12]})", flush=True)
+    if (src / "calibration.json").exists():
+        # the bands' conformal corrections are fitted per model (CalibratedBands checks the model_id): copying the
+        # source's would leave the quantized model with raw quantiles, so they are fitted again on its densities
+        print(f"{src / 'calibration.json'} is not copied (fitted for {src_id}): fit the quantized model's with "
+              f"bin/forecaster calibrate --input <val_flights.csv> --model {out} --out {out / 'calibration.json'}",
+              flush=True)
     return info
 
 
