@@ -173,11 +173,15 @@ def golden_for(onnx_path: Path, spec, model_id: str, onnx_sha: str, tolerance: D
             "output_names": OUTPUT_NAMES, "cases": cases}
 
 
-# The same bound as the fp32 graph's: the integer products are exact in both ONNX Runtime and numpy, and the
-# float parts around them agree to about 1e-5, so no activation lands on the other side of a rounding boundary in
-# the golden cases (ONNX Runtime 1.29 on an AVX-512 VNNI CPU reproduces them to < 1e-5). A CPU whose u8 x s8 kernel
-# saturates (x86 without VNNI, with 8-bit weights) would not: see --weight-bits.
-QUANTIZED_TOLERANCE = {"atol": 1e-4, "rtol": 1e-4}
+# int8 activations are rounded to a grid at run time. The integer products are exact in ONNX Runtime and in numpy,
+# but the float parts before each DynamicQuantizeLinear (layer norms, GELU, attention) differ by ~1e-6 between the
+# two, and a value that close to a rounding boundary goes to the neighbouring level in one of them; the step then
+# propagates through the later layers and steps. Measured with sgpt-small-v2-int8 (ONNX Runtime 1.29, Java):
+# two golden cases within 5e-6, the third (causal left-to-right) off by up to 0.099 on almost every logit. Where it
+# happens depends on the CPU and the runtime version, so the golden bound of a quantized graph is 0.25 on the
+# logits (max_abs: the largest difference the Java test accepts, 1e-4 by default for fp32 graphs). It checks that
+# the runtime computes this graph's arithmetic (wrong zero points or scales move logits by units), not bit parity.
+QUANTIZED_TOLERANCE = {"atol": 0.25, "rtol": 0.0, "max_abs": 0.25}
 
 
 def quantize(args) -> Dict:

@@ -66,6 +66,9 @@ class SigmaGptSessionTest {
         JsonNode golden = new ObjectMapper().readTree(dir.resolve("golden.json").toFile());
         double atol = golden.get("tolerance").get("atol").asDouble();
         double rtol = golden.get("tolerance").get("rtol").asDouble();
+        // a quantized graph's golden file states a looser bound: an int8 activation on a rounding boundary goes
+        // either way with float noise between two runtimes, and the step propagates (trainer quantize.py)
+        double maxAbs = golden.get("tolerance").path("max_abs").asDouble(1e-4);
         assertEquals(session.specSha256(), golden.get("spec_sha256").asText());
         int cases = 0;
         for (JsonNode c : golden.get("cases")) {
@@ -93,7 +96,7 @@ class SigmaGptSessionTest {
                     }
                 }
             }
-            assertTrue(worst <= 1e-4, c.get("name").asText() + " max abs diff " + worst);
+            assertTrue(worst <= maxAbs, c.get("name").asText() + " max abs diff " + worst);
             cases++;
         }
         assertEquals(3, cases);
