@@ -63,7 +63,7 @@ class ServiceTest {
         Response ready = given().get("/q/health/ready");
         ready.then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItems("Kafka Streams topics health check", "Kafka Streams running", "model"))
-                .body("checks.find { it.name == 'model' }.data.model", equalTo("sgpt-small-v2"))
+                .body("checks.find { it.name == 'model' }.data.model", equalTo("sgpt-small-v2-int8"))
                 .body("checks.find { it.name == 'Kafka Streams running' }.data.restoring_stores", equalTo(0));
         assertTrue(ready.asString().contains("surveillance-reports"), "the topics check names the input topic: "
                 + ready.asString());
@@ -88,7 +88,7 @@ class ServiceTest {
         }
         assertEquals(200, r.statusCode(), r.asString() + "\n" + given().get("/q/metrics").asString().lines()
                 .filter(l -> l.startsWith("sigmavrate_") && !l.contains("_bucket")).toList() + deadLetters());
-        r.then().body("icao24", equalTo(icao24)).body("model_id", equalTo("sgpt-small-v2"));
+        r.then().body("icao24", equalTo(icao24)).body("model_id", equalTo("sgpt-small-v2-int8"));
         assertFalse(r.jsonPath().getList("steps").isEmpty(), "bands for the window's steps");
         given().get("/forecasts/" + icao24 + "?local=true").then().statusCode(200).body("icao24", equalTo(icao24));
 
