@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
                 "and under re-forecasting on changes (a forecast only when the policy triggers, published at once),",
                 "and scores at every cadence point the forecast a consumer holds under each against the prepared",
                 "flight: MAE and CRPS (ft/min) over the steps ahead both forecasts reach, the cost (changes /",
-                "cadence - 1) with 95% intervals over flights, the skip share and the triggers per reason.",
+                "cadence - 1) with 95%% intervals over flights, the skip share and the triggers per reason.",
                 "Prints a table, writes JSON. Method: docs/STREAMING.md, \"What skipping costs\"."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:evaluated", "1:the forecaster could not be run or the JSON not written",
@@ -79,7 +79,7 @@ public class ReforecastEvalCommand implements Callable<Integer> {
     Double bandTolerance;
 
     @Option(names = "--bootstrap", defaultValue = "2000",
-            description = "bootstrap replicates (flights resampled with replacement) of the 95% intervals "
+            description = "bootstrap replicates (flights resampled with replacement) of the 95%% intervals "
                     + "(default: ${DEFAULT-VALUE})")
     int bootstrapReplicates;
 
