@@ -83,19 +83,21 @@ public class KafkaStreamsAfterTopics extends KafkaStreamsProducer {
 
     /** @return false when the service stops first */
     private boolean awaitSourceTopics() throws InterruptedException {
-        Set<String> reported = null;
+        String reported = null;
         while (!stopping) {
+            String waiting;
             try {
                 Set<String> missing = sourceTopics.missing();
                 if (missing.isEmpty()) {
                     return !stopping;
                 }
-                if (!missing.equals(reported)) { // once per change: topics may take a while to be created
-                    LOG.warnf("Kafka Streams starts once these topics exist: %s", missing);
-                    reported = missing;
-                }
+                waiting = "Kafka Streams starts once these topics exist: " + missing;
             } catch (ExecutionException | TimeoutException e) {
-                LOG.warnf("the broker's topics could not be listed (%s); Kafka Streams waits", e.toString());
+                waiting = "Kafka Streams waits: the broker's topics could not be listed: " + e.getMessage();
+            }
+            if (!waiting.equals(reported)) { // once per change: topics may take a while to be created
+                LOG.warn(waiting);
+                reported = waiting;
             }
             Thread.sleep(POLL.toMillis());
         }
