@@ -161,6 +161,9 @@ public interface ForecasterConfig {
     /** The service's {@code /forecasts} queries. */
     Query query();
 
+    /** The service's wait for its source topics before Kafka Streams starts. */
+    SourceTopics sourceTopics();
+
     /** {@code forecaster.output.*} */
     interface Output {
         enum Format {
@@ -437,6 +440,16 @@ public interface ForecasterConfig {
          * to the owning instance.
          */
         @WithDefault("5000")
+        long timeoutMs();
+    }
+
+    /** {@code forecaster.source-topics.*} */
+    interface SourceTopics {
+        /**
+         * How long one look-up of the broker's topics may take, before Kafka Streams starts (the service looks every
+         * 100 ms until the topology's source topics exist, for as long as it takes) and for the readiness check.
+         */
+        @WithDefault("10000")
         long timeoutMs();
     }
 }
