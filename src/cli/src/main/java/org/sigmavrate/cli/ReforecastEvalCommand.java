@@ -73,12 +73,6 @@ public class ReforecastEvalCommand implements Callable<Integer> {
                     + "give one policy per band and max age (default: ${DEFAULT-VALUE})")
     List<Double> maxAges;
 
-    @ConfigKey("forecaster.reforecast.level-max-age-seconds")
-    @Option(names = "--level-max-age", split = ",", paramLabel = "SECONDS",
-            description = "the max age in level flight; several values give one policy per band, max age and level "
-                    + "max age (default: ${DEFAULT-VALUE})")
-    List<Double> levelMaxAges;
-
     @Option(names = "--band-tolerance", paramLabel = "FPM",
             description = "a report leaves the band only when it is more than this outside it (default: the policy's, "
                     + "two ADS-B quanta of 64 ft/min)")
@@ -106,19 +100,17 @@ public class ReforecastEvalCommand implements Callable<Integer> {
         try {
             for (int band : bands) {
                 for (double age : maxAges) {
-                    for (double levelAge : levelMaxAges) {
-                        ReforecastRules p = ReforecastRules.changes(band, Math.round(age * 1000),
-                                Math.round(levelAge * 1000));
-                        if (bandTolerance != null) {
-                            p = p.withBandTolerance(bandTolerance);
-                        }
-                        p.bandIndices(ConfiguredSettings.forecast(config).quantileLevels());
-                        policies.add(p);
+                    ReforecastRules p = ReforecastRules.changes(band, Math.round(age * 1000));
+                    if (bandTolerance != null) {
+                        p = new ReforecastRules(p.mode(), p.bandPercent(), bandTolerance, p.maxAgeMillis(),
+                                p.minSpacingMillis(), p.climbAboveFpm(), p.descentBelowFpm(), p.levelWithinFpm());
                     }
+                    p.bandIndices(ConfiguredSettings.forecast(config).quantileLevels());
+                    policies.add(p);
                 }
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("reforecast-eval: --band / --max-age / --level-max-age: " + e.getMessage());
+            System.err.println("reforecast-eval: --band / --max-age: " + e.getMessage());
             return 2;
         }
         List<Report> reports;
@@ -167,8 +159,7 @@ public class ReforecastEvalCommand implements Callable<Integer> {
 
     private static String policyLabel(ReforecastRules p) {
         return p.mode().name().toLowerCase(Locale.ROOT) + " band " + p.bandPercent() + "% max-age "
-                + fmt(p.maxAgeMillis() / 1000.0, "%.0f") + "s level " + fmt(p.levelMaxAgeMillis() / 1000.0, "%.0f")
-                + "s tol " + fmt(p.bandToleranceFpm(), "%.0f");
+                + fmt(p.maxAgeMillis() / 1000.0, "%.0f") + "s tol " + fmt(p.bandToleranceFpm(), "%.0f");
     }
 
     private static void print(String modelId, ReforecastReplay.Result r, FlightBootstrap bootstrap) {
@@ -238,7 +229,6 @@ public class ReforecastEvalCommand implements Callable<Integer> {
             m.put("band_percent", p.rules().bandPercent());
             m.put("band_tolerance_fpm", p.rules().bandToleranceFpm());
             m.put("max_age_seconds", p.rules().maxAgeMillis() / 1000.0);
-            m.put("level_max_age_seconds", p.rules().levelMaxAgeMillis() / 1000.0);
             m.put("min_spacing_seconds", p.rules().minSpacingMillis() / 1000.0);
             m.put("triggers", p.triggerCount());
             Map<String, Long> reasons = new LinkedHashMap<>();

@@ -74,8 +74,7 @@ public final class ConfiguredSettings {
         ForecasterConfig.Reforecast r = config.reforecast();
         ReforecastRules rules;
         try {
-            rules = ReforecastRules.changes(r.band(), Math.round(r.maxAgeSeconds() * 1000),
-                    Math.round(r.levelMaxAgeSeconds() * 1000)).withMode(r.mode());
+            rules = ReforecastRules.changes(r.band(), Math.round(r.maxAgeSeconds() * 1000)).withMode(r.mode());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("forecaster.reforecast.*: " + e.getMessage(), e);
         }

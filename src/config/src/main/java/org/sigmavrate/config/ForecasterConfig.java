@@ -273,16 +273,9 @@ public interface ForecasterConfig {
         @WithDefault("50")
         int band();
 
-        /**
-         * A standing forecast whose last report is this much older than the flight's latest is replaced (climbing,
-         * descending, or the phase not known yet).
-         */
+        /** A standing forecast whose last report is this much older than the flight's latest is replaced. */
         @WithDefault("60")
         double maxAgeSeconds();
-
-        /** The same in level flight, where a standing forecast goes stale more slowly. */
-        @WithDefault("60")
-        double levelMaxAgeSeconds();
     }
 
     /** {@code forecaster.late.*} */

@@ -260,13 +260,13 @@ public final class FlightTrack {
         boolean inFlight = lastTriggerLatest != NONE && (!hasStanding || lastTriggerLatest > standing.lastReportTime());
         if (inFlight) {
             // a forecast is on its way; one that has not come in the max age may have failed: ask again
-            return latest - lastTriggerLatest < policy.maxAgeMillis(phase) ? null
+            return latest - lastTriggerLatest < policy.maxAgeMillis() ? null
                     : hasStanding ? Trigger.MAX_AGE : Trigger.FIRST;
         }
         if (!hasStanding) {
             return Trigger.FIRST;
         }
-        if (latest - standing.lastReportTime() >= policy.maxAgeMillis(phase)) {
+        if (latest - standing.lastReportTime() >= policy.maxAgeMillis()) {
             return Trigger.MAX_AGE;
         }
         if (lastTriggerLatest != NONE && latest - lastTriggerLatest < policy.minSpacingMillis()) {

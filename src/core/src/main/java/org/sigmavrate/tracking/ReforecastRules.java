@@ -12,7 +12,7 @@ import java.util.Arrays;
  * report's grid step, by more than the tolerance;</li>
  * <li>{@link Trigger#PHASE_CHANGE}: the flight phase ({@link FlightPhase}) differs from the standing forecast's;</li>
  * <li>{@link Trigger#MAX_AGE}: the standing forecast's last report is {@code maxAgeMillis} or more behind the latest
- * report ({@code levelMaxAgeMillis} in level flight, where a standing forecast goes stale more slowly).</li>
+ * report.</li>
  * </ul>
  * Otherwise the standing forecast stands, and a report at which the cadence would have triggered is
  * {@link FlightTrack.Outcome#CONFIRMED}. While a forecast triggered after the standing one is still in flight no new
@@ -26,18 +26,14 @@ import java.util.Arrays;
  *                         quanta of 64 ft/min and jitter by one or two of them in level flight, where the model's
  *                         50% band is about ±50 ft/min: without a tolerance the quantisation alone would leave it at
  *                         every other report
- * @param maxAgeMillis     a standing forecast this much older than the latest report is replaced (climbing,
- *                         descending, or the phase not known yet)
- * @param levelMaxAgeMillis the same in level flight: a level aircraft's rate stays near zero, and leaving the band
- *                         (a step climb, the top of descent) re-forecasts it anyway, so its forecast can stand longer
+ * @param maxAgeMillis     a standing forecast this much older than the latest report is replaced
  * @param minSpacingMillis least event time between a trigger and a band or phase trigger after it
  * @param climbAboveFpm    a rate above this is a climb
  * @param descentBelowFpm  a rate below minus this is a descent
  * @param levelWithinFpm   a rate within ± this is level flight; between it and the climb or descent threshold the
  *                         previous phase is kept
  */
-public record ReforecastRules(Mode mode, int bandPercent, double bandToleranceFpm, long maxAgeMillis, long levelMaxAgeMillis,
-        long minSpacingMillis,
+public record ReforecastRules(Mode mode, int bandPercent, double bandToleranceFpm, long maxAgeMillis, long minSpacingMillis,
         double climbAboveFpm, double descentBelowFpm, double levelWithinFpm) {
 
     public enum Mode {
@@ -72,8 +68,7 @@ public record ReforecastRules(Mode mode, int bandPercent, double bandToleranceFp
     public static final double BAND_TOLERANCE_FPM = 128;
 
     /** The cadence policy (the behaviour before re-forecasting on changes, and the core's default). */
-    public static final ReforecastRules CADENCE = new ReforecastRules(Mode.CADENCE, 50, BAND_TOLERANCE_FPM, 60_000, 60_000,
-            MIN_SPACING_MILLIS,
+    public static final ReforecastRules CADENCE = new ReforecastRules(Mode.CADENCE, 50, BAND_TOLERANCE_FPM, 60_000, MIN_SPACING_MILLIS,
             CLIMB_ABOVE_FPM, DESCENT_BELOW_FPM, LEVEL_WITHIN_FPM);
 
     public ReforecastRules {
@@ -81,8 +76,8 @@ public record ReforecastRules(Mode mode, int bandPercent, double bandToleranceFp
         if (bandPercent <= 0 || bandPercent >= 100) {
             throw new IllegalArgumentException("re-forecast band " + bandPercent + "%: expected 1..99");
         }
-        if (maxAgeMillis <= 0 || levelMaxAgeMillis <= 0 || minSpacingMillis < 0 || !(bandToleranceFpm >= 0)) {
-            throw new IllegalArgumentException("re-forecast max ages > 0, min spacing >= 0, band tolerance >= 0");
+        if (maxAgeMillis <= 0 || minSpacingMillis < 0 || !(bandToleranceFpm >= 0)) {
+            throw new IllegalArgumentException("re-forecast max age > 0, min spacing >= 0, band tolerance >= 0");
         }
         if (!(levelWithinFpm > 0 && levelWithinFpm <= climbAboveFpm && levelWithinFpm <= descentBelowFpm)) {
             throw new IllegalArgumentException("phase thresholds: 0 < level-within <= climb-above and descent-below");
@@ -90,34 +85,18 @@ public record ReforecastRules(Mode mode, int bandPercent, double bandToleranceFp
     }
 
     /**
-     * Re-forecasting on changes with this band and one max age in every phase, and the documented tolerance, spacing
-     * and phase thresholds.
+     * Re-forecasting on changes with this band and max age and the documented tolerance, spacing and phase
+     * thresholds.
      */
     public static ReforecastRules changes(int bandPercent, long maxAgeMillis) {
-        return changes(bandPercent, maxAgeMillis, maxAgeMillis);
-    }
-
-    /** {@link #changes(int, long)} with another max age in level flight. */
-    public static ReforecastRules changes(int bandPercent, long maxAgeMillis, long levelMaxAgeMillis) {
-        return new ReforecastRules(Mode.CHANGES, bandPercent, BAND_TOLERANCE_FPM, maxAgeMillis, levelMaxAgeMillis,
-                MIN_SPACING_MILLIS, CLIMB_ABOVE_FPM, DESCENT_BELOW_FPM, LEVEL_WITHIN_FPM);
+        return new ReforecastRules(Mode.CHANGES, bandPercent, BAND_TOLERANCE_FPM, maxAgeMillis, MIN_SPACING_MILLIS, CLIMB_ABOVE_FPM,
+                DESCENT_BELOW_FPM, LEVEL_WITHIN_FPM);
     }
 
     /** The same rules in another mode (the load bench compares both). */
     public ReforecastRules withMode(Mode m) {
-        return new ReforecastRules(m, bandPercent, bandToleranceFpm, maxAgeMillis, levelMaxAgeMillis, minSpacingMillis,
-                climbAboveFpm, descentBelowFpm, levelWithinFpm);
-    }
-
-    /** The same rules with another band tolerance (reforecast-eval sweeps it). */
-    public ReforecastRules withBandTolerance(double toleranceFpm) {
-        return new ReforecastRules(mode, bandPercent, toleranceFpm, maxAgeMillis, levelMaxAgeMillis, minSpacingMillis,
-                climbAboveFpm, descentBelowFpm, levelWithinFpm);
-    }
-
-    /** How old a standing forecast may grow in this phase (null: not known yet, the stricter age). */
-    public long maxAgeMillis(FlightPhase phase) {
-        return phase == FlightPhase.LEVEL ? levelMaxAgeMillis : maxAgeMillis;
+        return new ReforecastRules(m, bandPercent, bandToleranceFpm, maxAgeMillis, minSpacingMillis, climbAboveFpm,
+                descentBelowFpm, levelWithinFpm);
     }
 
     public boolean onChanges() {

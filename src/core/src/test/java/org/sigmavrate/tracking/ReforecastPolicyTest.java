@@ -65,8 +65,7 @@ class ReforecastPolicyTest {
     }
 
     /** What the track said at one report, with what stood before it. */
-    record Step(Report report, FlightTrack.Outcome outcome, Trigger trigger, StandingForecast before,
-            FlightPhase phase) {
+    record Step(Report report, FlightTrack.Outcome outcome, Trigger trigger, StandingForecast before) {
     }
 
     /** A flight replayed through a track, each triggered window forecast and published at once (or never). */
@@ -79,7 +78,7 @@ class ReforecastPolicyTest {
                 StandingForecast before = track.standing();
                 FlightTrack.Outcome outcome = track.accept(r, rules);
                 Trigger trigger = outcome == FlightTrack.Outcome.TRIGGERED ? track.trigger() : null;
-                steps.add(new Step(r, outcome, trigger, before, track.phase()));
+                steps.add(new Step(r, outcome, trigger, before));
                 if (outcome != FlightTrack.Outcome.TRIGGERED) {
                     continue;
                 }
@@ -191,29 +190,6 @@ class ReforecastPolicyTest {
         }
         assertTrue(maxBehind < 60_000, "a standing forecast " + maxBehind + " ms behind");
         assertTrue(changes.count(Trigger.MAX_AGE) > 0, "level stretches are refreshed at the max age");
-    }
-
-    @Test
-    void levelFlightKeepsItsForecastLongerThanClimbsAndDescents() {
-        Replay split = Replay.of(flight, RULES.withReforecast(ReforecastRules.changes(50, 15_000, 60_000)), true);
-        long levelAges = 0;
-        long otherAges = 0;
-        for (Step s : split.steps()) {
-            if (s.trigger != Trigger.MAX_AGE) {
-                continue;
-            }
-            long age = s.report.timeMillis() - s.before.lastReportTime();
-            if (s.phase == FlightPhase.LEVEL) {
-                levelAges++;
-                assertTrue(age >= 60_000, "a level forecast replaced after " + age + " ms");
-            } else {
-                otherAges++;
-                assertTrue(age >= 15_000 && age < 60_000, "a climb or descent forecast replaced after " + age + " ms");
-            }
-        }
-        assertTrue(levelAges > 0 && otherAges > 0, levelAges + " level and " + otherAges + " other max-age triggers");
-        assertTrue(split.count(FlightTrack.Outcome.TRIGGERED) > changes.count(FlightTrack.Outcome.TRIGGERED),
-                "a shorter max age outside level flight means more forecasts");
     }
 
     @Test
