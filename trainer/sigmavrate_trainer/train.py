@@ -75,6 +75,11 @@ def add_train_args(p: argparse.ArgumentParser):
     p.add_argument("--resume", action="store_true", help="continue from RUN_DIR/ckpt.pt")
     p.add_argument("--sdpa", action="store_true", help="torch>=2: fused attention for training")
     p.add_argument("--amp", action="store_true", help="cuda: bfloat16 autocast")
+    p.add_argument("--teacher", help="distillation: an exported σ-GPT directory (models/<id>); the loss becomes "
+                   "KL(teacher || student) on every scored step's categorical (distill.py)")
+    p.add_argument("--alpha", type=float, default=0.0, help="distillation: weight of the data NLL in the loss")
+    p.add_argument("--init-from-teacher", metavar="LAYERS",
+                   help="distillation: start from the teacher, its blocks LAYERS (e.g. 0,1) as the student's")
 
 
 def _openblas_set_threads(n: int) -> bool:
@@ -242,6 +247,24 @@ def train(args) -> Dict:
     else:
         cfg = make_config(args, spec)
     model = build_model(cfg, spec).to(device)
+    teacher = None
+    if getattr(args, "teacher", None):
+        from . import distill
+        teacher, teacher_spec, _ = distill.load_exported(args.teacher, device)
+        if teacher_spec.sha256 != spec.sha256:
+            raise SystemExit(f"--teacher: {args.teacher} was trained with another spec than the dataset's")
+        if args.init_from_teacher and resume is None:
+            distill.init_from_teacher(model, teacher.model, distill.parse_layers(args.init_from_teacher))
+        print(f"distilling from {args.teacher} (temperatures {teacher.temperatures}), alpha {args.alpha}", flush=True)
+    elif getattr(args, "init_from_teacher", None):
+        raise SystemExit("--init-from-teacher needs --teacher")
+
+    def step_loss(batch):
+        if teacher is None:
+            return batch_loss(model, batch, ranges, args.rate_weight)
+        loss, ntok, _ = distill.distill_loss(model, teacher, batch, ranges, args.alpha, args.rate_weight)
+        return loss, ntok
+
     opt = make_optimizer(model, args.lr, args.weight_decay)
     step, elapsed_before, best_val = 0, 0.0, float("inf")
     if resume is not None:
@@ -314,9 +337,9 @@ def train(args) -> Dict:
         batch = batcher.sample(prog, device=device)
         if autocast is not None:
             with autocast:
-                loss, ntok = batch_loss(model, batch, ranges, args.rate_weight)
+                loss, ntok = step_loss(batch)
         else:
-            loss, ntok = batch_loss(model, batch, ranges, args.rate_weight)
+            loss, ntok = step_loss(batch)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if args.grad_clip > 0:
