@@ -33,11 +33,12 @@ import org.sigmavrate.model.onnx.SpecMismatchException;
 class SigmaGptSessionTest {
     /**
      * The tiny test model and every model shipped in models/ (the σ-GPT and its left-to-right baseline) and in
-     * models/archive/ (the earlier versions, kept for their cards' comparisons).
+     * models/archive/ (the earlier versions, kept for their cards' comparisons) and models/variants/ (non-default
+     * variants of the σ-GPT, such as a distilled student).
      */
     static Stream<Path> modelsWithGoldenVectors() throws IOException {
         List<Path> dirs = new ArrayList<>(List.of(TinyModel.directory()));
-        for (Path shipped : List.of(Path.of("models"), Path.of("models", "archive"))) {
+        for (Path shipped : List.of(Path.of("models"), Path.of("models", "archive"), Path.of("models", "variants"))) {
             if (Files.isDirectory(shipped)) {
                 try (Stream<Path> children = Files.list(shipped)) {
                     children.filter(d -> Files.exists(d.resolve("model.onnx"))).sorted().forEach(dirs::add);
