@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PY=/usr/bin/python3
 DATA="${DATA:-/work/dataset}"
 RUNS="${RUNS:-$ROOT/trainer/runs/distill}"
-MINUTES="${MINUTES:-75}"
+MINUTES="${MINUTES:-64}"  # v1: started with 75, stopped at step 450 and resumed with 64 to leave time to ship
 TEACHER="$ROOT/models/sgpt-small-v2"
 OUT="$ROOT/models/variants/sgpt-student-v1"
 RUN="$RUNS/student-2x128"
@@ -71,9 +71,9 @@ PYEOF
     bench)
       # side by side, back to back, twice each in alternation: the same batch, length, output rows and threads
       for m in "$TEACHER" "$OUT" "$TEACHER" "$OUT"; do
-        (cd "$ROOT" && nice -n 10 bin/forecaster bench --model "$m" --batches 16 --lengths 128 --output-rows 24 \
+        (cd "$ROOT" && nice -n 10 bin/forecaster bench --model "$m" --batches 1,16 --lengths 64,128 --output-rows 24 \
             --threads 1 --seconds 3) 2>&1 | grep -v WARN
-      done | tee "$RUNS/bench.txt"
+      done | tee "$OUT/evidence/bench.txt"
       ;;
     *) echo "distill-v1: unknown stage '$stage' (train ship evaluate bench)" >&2; exit 2 ;;
   esac
