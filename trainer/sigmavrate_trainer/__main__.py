@@ -1,4 +1,4 @@
-"""python -m sigmavrate_trainer {train,evaluate,ablate,calibrate,export,bench,synth} ..."""
+"""python -m sigmavrate_trainer {train,evaluate,ablate,calibrate,export,bench,synth} ... (train --teacher: distill.py)"""
 from __future__ import annotations
 
 import argparse

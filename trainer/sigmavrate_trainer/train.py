@@ -2,7 +2,8 @@
 validation, resumable checkpoints (model + optimizer + step + config + RNG states), best checkpoint kept.
 
 RUN_DIR gets: ckpt.pt (latest), best.pt (lowest validation NLL in the run's own order: l2r for l2r runs, else random), config.json, spec.json (byte copy),
-log.jsonl (one JSON object per progress / validation line).
+log.jsonl (one JSON object per progress / validation line). With --teacher the loss is distill.py's (KL to an exported
+teacher, optionally mixed with the data NLL); everything else is unchanged.
 
 Budget: --steps S (deterministic with --seed) or --minutes M (wall clock). Both are TOTALS for the run:
 with --resume the run continues towards the same end (pass a larger value to extend it). The LR
