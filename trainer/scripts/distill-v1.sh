@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces models/variants/sgpt-student-v1 (a 2-layer σ-GPT distilled from models/sgpt-small-v2) and its card.
 #
-#   trainer/scripts/distill-v1.sh [STAGE ...]      stages: train ship evaluate bench (default: all, in order)
+#   trainer/scripts/distill-v1.sh [STAGE ...]      stages: train ship evaluate ablate bench (default: all, in order)
 #
 # CPU, one thread, nice 10 (the machine is shared). The training is checkpointed: rerunning `train` resumes it
 # (--resume). Its budget is wall-clock (MINUTES), so the number of steps depends on the machine's load.
@@ -15,7 +15,7 @@ TEACHER="$ROOT/models/sgpt-small-v2"
 OUT="$ROOT/models/variants/sgpt-student-v1"
 RUN="$RUNS/student-2x128"
 STAGES=("$@")
-[[ ${#STAGES[@]} -gt 0 ]] || STAGES=(train ship evaluate bench)
+[[ ${#STAGES[@]} -gt 0 ]] || STAGES=(train ship evaluate ablate bench)
 export OMP_NUM_THREADS=1
 
 mkdir -p "$RUNS"
@@ -68,6 +68,15 @@ for proto, tp in t["protocols"].items():
         print(f"| {proto} | {row} | " + " | ".join(cells) + " |")
 PYEOF
       ;;
+    ablate)
+      # paired over flights, on the trainer side: the teacher's raw module (from its ONNX) against the student's
+      (cd "$ROOT/trainer" \
+        && "$PY" -c "from sigmavrate_trainer.distill import save_as_checkpoint as s; s('$TEACHER', '$RUNS/teacher-from-onnx.pt')" \
+        && nice -n 10 "$PY" -m sigmavrate_trainer ablate --ckpt teacher="$RUNS/teacher-from-onnx.pt" \
+            --ckpt student="$RUN/best.pt" --data "$DATA" --split val --threads 1 \
+            --out "$OUT/evidence/ablate-student-vs-teacher-val.json" \
+          | tee "$OUT/evidence/ablate-student-vs-teacher-val.txt")
+      ;;
     bench)
       # side by side, back to back, twice each in alternation: the same batch, length, output rows and threads
       for m in "$TEACHER" "$OUT" "$TEACHER" "$OUT"; do
@@ -75,6 +84,6 @@ PYEOF
             --threads 1 --seconds 3) 2>&1 | grep -v WARN
       done | tee "$OUT/evidence/bench.txt"
       ;;
-    *) echo "distill-v1: unknown stage '$stage' (train ship evaluate bench)" >&2; exit 2 ;;
+    *) echo "distill-v1: unknown stage '$stage' (train ship evaluate ablate bench)" >&2; exit 2 ;;
   esac
 done

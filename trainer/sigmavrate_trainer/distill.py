@@ -170,3 +170,15 @@ def distill_loss(student: SigmaGPT, teacher: CalibratedSigmaGPT, batch, ranges, 
 
 def parse_layers(text: str) -> List[int]:
     return [int(x) for x in text.split(",") if x.strip()]
+
+
+def save_as_checkpoint(model_dir, path) -> Path:
+    """The exported model's raw σ-GPT (temperatures not applied, as in every checkpoint) written as a checkpoint that
+    train.load_checkpoint reads: so `ablate` can compare a shipped model with a student, paired over flights."""
+    teacher, spec, info = load_exported(model_dir)
+    torch.save({"model": teacher.model.state_dict(), "config": teacher.model.cfg.to_dict(), "spec_bytes": spec.raw,
+                "spec_sha256": spec.sha256, "step": (info.get("training") or {}).get("step"),
+                "args": (info.get("training") or {}).get("args") or {"order": info.get("training_order", "random")},
+                "data_manifest_sha256": (info.get("training") or {}).get("data_manifest_sha256"),
+                "source": str(model_dir)}, str(path))
+    return Path(path)

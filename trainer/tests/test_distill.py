@@ -122,3 +122,12 @@ def test_cli_distillation_checkpoints_and_resumes(teacher_dir, synth_dir, tmp_pa
     with pytest.raises(SystemExit):
         main(["train", "--data", str(synth_dir), "--out", str(tmp_path / "x"), "--init-from-teacher", "0",
               "--steps", "1", "--threads", "1"])
+
+
+def test_an_exported_model_saved_as_checkpoint_loads_like_one(teacher_dir, tmp_path):
+    from sigmavrate_trainer.distill import save_as_checkpoint
+    model, ck, spec = load_checkpoint(save_as_checkpoint(teacher_dir, tmp_path / "teacher.pt"))
+    teacher, _, _ = load_exported(teacher_dir)
+    for k, v in teacher.model.state_dict().items():
+        assert torch.equal(model.state_dict()[k], v), k
+    assert spec.sha256 == json.loads((teacher_dir / "model.json").read_text())["spec_sha256"]
