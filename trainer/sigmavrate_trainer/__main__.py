@@ -1,4 +1,4 @@
-"""python -m sigmavrate_trainer {train,evaluate,ablate,calibrate,export,quantize,bench,synth} ..."""
+"""python -m sigmavrate_trainer {train,evaluate,ablate,calibrate,export,quantize,bench,synth} ... (train --teacher: distill.py)"""
 from __future__ import annotations
 
 import argparse

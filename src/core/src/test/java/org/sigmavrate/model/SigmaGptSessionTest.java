@@ -34,7 +34,7 @@ class SigmaGptSessionTest {
     /**
      * The tiny test model and every model shipped in models/ (the σ-GPT and its left-to-right baseline), in
      * models/archive/ (the earlier versions, kept for their cards' comparisons) and in models/variants/ (cheaper
-     * passes of the σ-GPT, such as its int8 quantization).
+     * passes of the σ-GPT: its int8 quantization, the default, and a distilled student).
      */
     static Stream<Path> modelsWithGoldenVectors() throws IOException {
         List<Path> dirs = new ArrayList<>(List.of(TinyModel.directory()));
