@@ -1,4 +1,4 @@
-"""python -m sigmavrate_trainer {train,evaluate,ablate,calibrate,export,bench,synth} ..."""
+"""python -m sigmavrate_trainer {train,evaluate,ablate,calibrate,export,quantize,bench,synth} ... (train --teacher: distill.py)"""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv=None):
-    from . import ablate, bench, calibrate, eval as evaluate_mod, export, train
+    from . import ablate, bench, calibrate, eval as evaluate_mod, export, quantize, train
 
     p = argparse.ArgumentParser(prog="python -m sigmavrate_trainer",
                                 description="sigma-GPT trainer for the sigma-vrate forecaster")
@@ -26,6 +26,9 @@ def main(argv=None):
     sp = sub.add_parser("export", help="export a checkpoint to ONNX + model.json + spec.json + golden.json")
     export.add_export_args(sp)
     sp.set_defaults(func=export.export)
+    sp = sub.add_parser("quantize", help="int8 dynamic quantization of an exported model directory")
+    quantize.add_quantize_args(sp)
+    sp.set_defaults(func=quantize.quantize)
     sp = sub.add_parser("bench", help="forward throughput and training step time")
     bench.add_bench_args(sp)
     sp.set_defaults(func=bench.bench)

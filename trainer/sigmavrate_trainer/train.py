@@ -2,7 +2,8 @@
 validation, resumable checkpoints (model + optimizer + step + config + RNG states), best checkpoint kept.
 
 RUN_DIR gets: ckpt.pt (latest), best.pt (lowest validation NLL in the run's own order: l2r for l2r runs, else random), config.json, spec.json (byte copy),
-log.jsonl (one JSON object per progress / validation line).
+log.jsonl (one JSON object per progress / validation line). With --teacher the loss is distill.py's (KL to an exported
+teacher, optionally mixed with the data NLL); everything else is unchanged.
 
 Budget: --steps S (deterministic with --seed) or --minutes M (wall clock). Both are TOTALS for the run:
 with --resume the run continues towards the same end (pass a larger value to extend it). The LR
@@ -75,6 +76,11 @@ def add_train_args(p: argparse.ArgumentParser):
     p.add_argument("--resume", action="store_true", help="continue from RUN_DIR/ckpt.pt")
     p.add_argument("--sdpa", action="store_true", help="torch>=2: fused attention for training")
     p.add_argument("--amp", action="store_true", help="cuda: bfloat16 autocast")
+    p.add_argument("--teacher", help="distillation: an exported σ-GPT directory (models/<id>); the loss becomes "
+                   "KL(teacher || student) on every scored step's categorical (distill.py)")
+    p.add_argument("--alpha", type=float, default=0.0, help="distillation: weight of the data NLL in the loss")
+    p.add_argument("--init-from-teacher", metavar="LAYERS",
+                   help="distillation: start from the teacher, its blocks LAYERS (e.g. 0,1) as the student's")
 
 
 def _openblas_set_threads(n: int) -> bool:
@@ -242,6 +248,24 @@ def train(args) -> Dict:
     else:
         cfg = make_config(args, spec)
     model = build_model(cfg, spec).to(device)
+    teacher = None
+    if getattr(args, "teacher", None):
+        from . import distill
+        teacher, teacher_spec, _ = distill.load_exported(args.teacher, device)
+        if teacher_spec.sha256 != spec.sha256:
+            raise SystemExit(f"--teacher: {args.teacher} was trained with another spec than the dataset's")
+        if args.init_from_teacher and resume is None:
+            distill.init_from_teacher(model, teacher.model, distill.parse_layers(args.init_from_teacher))
+        print(f"distilling from {args.teacher} (temperatures {teacher.temperatures}), alpha {args.alpha}", flush=True)
+    elif getattr(args, "init_from_teacher", None):
+        raise SystemExit("--init-from-teacher needs --teacher")
+
+    def step_loss(batch):
+        if teacher is None:
+            return batch_loss(model, batch, ranges, args.rate_weight)
+        loss, ntok, _ = distill.distill_loss(model, teacher, batch, ranges, args.alpha, args.rate_weight)
+        return loss, ntok
+
     opt = make_optimizer(model, args.lr, args.weight_decay)
     step, elapsed_before, best_val = 0, 0.0, float("inf")
     if resume is not None:
@@ -314,9 +338,9 @@ def train(args) -> Dict:
         batch = batcher.sample(prog, device=device)
         if autocast is not None:
             with autocast:
-                loss, ntok = batch_loss(model, batch, ranges, args.rate_weight)
+                loss, ntok = step_loss(batch)
         else:
-            loss, ntok = batch_loss(model, batch, ranges, args.rate_weight)
+            loss, ntok = step_loss(batch)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if args.grad_clip > 0:

@@ -92,7 +92,7 @@ public class EvaluateCommand implements Callable<Integer> {
     int maxKnown;
 
     @Option(names = "--bootstrap", defaultValue = "2000",
-            description = "bootstrap replicates (flights resampled with replacement, seeded by --seed) of the 95% "
+            description = "bootstrap replicates (flights resampled with replacement, seeded by --seed) of the 95%% "
                     + "intervals of the ratios against the baselines and of the coverages (default: ${DEFAULT-VALUE})")
     int bootstrapReplicates;
 

@@ -17,6 +17,6 @@ import picocli.CommandLine.Command;
                 "                bin/forecaster serve [--bootstrap SERVERS] [--http-port PORT]"},
         subcommands = {DatasetCommand.class, InfillCommand.class, EvaluateCommand.class, CalibrateCommand.class,
                 DemoCommand.class, ReplayCommand.class, TailCommand.class, BenchCommand.class, LoadBenchCommand.class,
-                LiveSkillCommand.class})
+                LiveSkillCommand.class, ReforecastEvalCommand.class})
 public class ForecasterCommand {
 }

@@ -33,6 +33,11 @@ public class ModelOptions {
 
     public SigmaGptSession open() {
         Path dir = ModelDirectories.resolve(model);
-        return SigmaGptSession.open(dir, new SessionConfig(threads, ExecutionProvider.parse(provider)));
+        return SigmaGptSession.open(dir, sessionConfig());
+    }
+
+    /** The session settings of these options (threads, execution provider). */
+    public SessionConfig sessionConfig() {
+        return new SessionConfig(threads, ExecutionProvider.parse(provider));
     }
 }

@@ -1,6 +1,7 @@
 package org.sigmavrate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The options' defaults are the configuration's: --help shows ForecasterConfig's, a set key changes them. */
 @QuarkusMainTest
@@ -36,6 +38,21 @@ class OptionDefaultsTest {
         assertTrue(dataset.contains("new flight (default: 10)"), dataset);
         String replay = words(launcher.launch("replay", "--help").getOutput());
         assertTrue(replay.contains("topic (default: surveillance-reports,"), replay);
+    }
+
+    /**
+     * Every subcommand's help renders cleanly: picocli formats descriptions with String.format, so a bare "%" (as in
+     * "95% intervals") makes it print a warning instead of the text.
+     */
+    @Test
+    void everySubcommandsHelpRendersWithoutWarnings(QuarkusMainLauncher launcher) {
+        for (Class<?> sub : ForecasterCommand.class.getAnnotation(Command.class).subcommands()) {
+            String name = sub.getAnnotation(Command.class).name();
+            LaunchResult help = launcher.launch(name, "--help");
+            assertEquals(0, help.exitCode(), name);
+            String all = help.getOutput() + help.getErrorOutput();
+            assertFalse(all.contains("picocli WARN"), name + " --help:\n" + all);
+        }
     }
 
     /** The help text with its line wrapping undone (picocli also wraps after a hyphen). */

@@ -159,6 +159,22 @@ class LeftToRightBaselineTest {
     }
 
     @Test
+    void aDefaultModelFileNamesTheDefaultAndTheBaselineIsStillFoundBesideTheFolder() throws IOException {
+        Path root = dir.resolve("marked");
+        Path l2r = fakeModel(root.resolve("a-l2r-baseline"), "l2r");
+        fakeModel(root.resolve("b-sigma-gpt"), "random");
+        Path variant = fakeModel(root.resolve("variants").resolve("b-sigma-gpt-int8"), "random");
+        Files.writeString(root.resolve(ModelDirectories.DEFAULT_MODEL_FILE), "# the default σ-GPT\nvariants/b-sigma-gpt-int8\n");
+        assertEquals(variant, ModelDirectories.resolve(null, root));
+        assertEquals(variant, ModelDirectories.resolve(root));
+        assertEquals(l2r, ModelDirectories.resolveLeftToRight(ModelDirectories.searchRoot(root)));
+        Files.writeString(root.resolve(ModelDirectories.DEFAULT_MODEL_FILE), "variants/gone\n");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelDirectories.resolve(null, root));
+        assertTrue(e.getMessage().contains(ModelDirectories.DEFAULT_MODEL_FILE) && e.getMessage().contains("variants/gone"),
+                e.getMessage());
+    }
+
+    @Test
     void evaluateShowsTheLeftToRightRowsForForecastAndSparse10() throws IOException {
         Path flights = flightFile();
         Path metrics = dir.resolve("metrics.json");

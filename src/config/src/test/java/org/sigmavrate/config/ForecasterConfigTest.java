@@ -35,7 +35,7 @@ class ForecasterConfigTest {
         assertEquals(60_000, s.rules().graceMillis());
         assertEquals(600_000, s.rules().maxGapMillis());
         assertEquals(2, s.rules().minReports());
-        assertEquals(org.sigmavrate.tracking.ReforecastRules.changes(50, 60_000), s.rules().reforecast(),
+        assertEquals(org.sigmavrate.tracking.ReforecastRules.changes(50, 15_000), s.rules().reforecast(),
                 "re-forecast what changed, 50% band, 60 s max age");
         assertEquals(600_000, s.maxFutureMillis());
         assertEquals(500, s.batchBudgetMillis());

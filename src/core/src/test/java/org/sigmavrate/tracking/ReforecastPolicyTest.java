@@ -16,13 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sigmavrate.domain.flight.Flight;
 import org.sigmavrate.domain.flight.RejectionLedger;
 import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.forecast.ObservedWindow;
-import org.sigmavrate.domain.forecast.Seeds;
 import org.sigmavrate.domain.forecast.WindowForecast;
-import org.sigmavrate.domain.grid.GriddedFlight;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.ingest.FlightReaders;
 import org.sigmavrate.model.ForecastSettings;
@@ -32,10 +29,6 @@ import org.sigmavrate.model.calibration.CalibratedBands;
 import org.sigmavrate.model.onnx.ExecutionProvider;
 import org.sigmavrate.model.onnx.SessionConfig;
 import org.sigmavrate.model.onnx.SigmaGptSession;
-import org.sigmavrate.preparation.FlightPreparation;
-import org.sigmavrate.preparation.PreparationSettings;
-import org.sigmavrate.preparation.WindowPolicy;
-import org.sigmavrate.preparation.WindowSpan;
 
 /**
  * The re-forecast policy on a real flight: 406d95 (OpenSky, 1 h at 1 Hz, a training circuit: descents, two level
@@ -78,9 +71,7 @@ class ReforecastPolicyTest {
     /** A flight replayed through a track, each triggered window forecast and published at once (or never). */
     record Replay(List<Step> steps, FlightTrack track) {
         static Replay of(List<Report> reports, TrackRules rules, boolean publish) {
-            WindowPolicy.Trailing policy = new WindowPolicy.Trailing(rules.horizonMillis());
-            FlightPreparation preparation = new FlightPreparation(new PreparationSettings(SpecLoader.bundled(),
-                    rules.maxGapMillis()));
+            WindowAssembler assembler = new WindowAssembler(SpecLoader.bundled(), rules);
             FlightTrack track = new FlightTrack("406d95");
             List<Step> steps = new ArrayList<>();
             for (Report r : reports) {
@@ -91,16 +82,11 @@ class ReforecastPolicyTest {
                 if (outcome != FlightTrack.Outcome.TRIGGERED) {
                     continue;
                 }
-                // what streaming's WindowAssembler does
-                WindowSpan span = policy.span(rules.grid(), track.flightStart(), track.latest());
-                Flight recent = preparation.stretch(track.flightId(),
-                        track.reportsFrom(span.startStep() - 2, rules.grid().stepMillis()), new RejectionLedger());
+                ObservedWindow request = assembler.window(track, new RejectionLedger());
                 track.markTriggered();
-                if (recent == null || !publish) {
+                if (request == null || !publish) {
                     continue;
                 }
-                GriddedFlight window = preparation.place(recent, track.flightStart(), span);
-                ObservedWindow request = new ObservedWindow(track.icao24(), window, track.latest(), Seeds.of(window));
                 WindowForecast f = forecaster.forecast(List.of(request)).get(0);
                 assertTrue(track.published(f, rules.reforecast()), "a newer forecast of the flight stands");
             }

@@ -12,9 +12,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only while Kafka Streams is RUNNING and restores no state store: the extension's readiness check asks for the
- * topics alone and its state check (liveness) passes while rebalancing, when /forecasts answers 503 and no task is
- * assigned yet; a task restoring its stores from the changelogs neither forecasts nor answers for its aircraft.
+ * Ready only while Kafka Streams is RUNNING and restores no state store: the source-topics check asks for the
+ * topics alone and the extension's state check (liveness) passes while rebalancing, when /forecasts answers 503 and
+ * no task is assigned yet; a task restoring its stores from the changelogs neither forecasts nor answers for its
+ * aircraft.
  */
 @Readiness
 @ApplicationScoped

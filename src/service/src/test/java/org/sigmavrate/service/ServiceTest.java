@@ -62,11 +62,12 @@ class ServiceTest {
                         equalTo(0));
         Response ready = given().get("/q/health/ready");
         ready.then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Kafka Streams topics health check", "Kafka Streams running", "model"))
-                .body("checks.find { it.name == 'model' }.data.model", equalTo("sgpt-small-v2"))
-                .body("checks.find { it.name == 'Kafka Streams running' }.data.restoring_stores", equalTo(0));
-        assertTrue(ready.asString().contains("surveillance-reports"), "the topics check names the input topic: "
-                + ready.asString());
+                .body("checks.name", hasItems("Kafka Streams topics health check", "Kafka Streams source topics",
+                        "Kafka Streams running", "model"))
+                .body("checks.find { it.name == 'model' }.data.model", equalTo("sgpt-small-v2-int8"))
+                .body("checks.find { it.name == 'Kafka Streams running' }.data.restoring_stores", equalTo(0))
+                .body("checks.find { it.name == 'Kafka Streams source topics' }.data.available_topics",
+                        equalTo("surveillance-reports"));
         // the extension hands Kafka Streams the beans that resolve for these types (Instance<...> in
         // KafkaStreamsProducer): the health checks' own
         assertTrue(Arc.container().select(StreamsUncaughtExceptionHandler.class).get() instanceof StreamThreadFailures);
@@ -88,7 +89,7 @@ class ServiceTest {
         }
         assertEquals(200, r.statusCode(), r.asString() + "\n" + given().get("/q/metrics").asString().lines()
                 .filter(l -> l.startsWith("sigmavrate_") && !l.contains("_bucket")).toList() + deadLetters());
-        r.then().body("icao24", equalTo(icao24)).body("model_id", equalTo("sgpt-small-v2"));
+        r.then().body("icao24", equalTo(icao24)).body("model_id", equalTo("sgpt-small-v2-int8"));
         assertFalse(r.jsonPath().getList("steps").isEmpty(), "bands for the window's steps");
         given().get("/forecasts/" + icao24 + "?local=true").then().statusCode(200).body("icao24", equalTo(icao24));
 
@@ -163,7 +164,7 @@ class ServiceTest {
     }
 
     /** One real aircraft (OpenSky state vectors), thinned to a report every 20-40 s and moved to the last half hour. */
-    private static List<Report> oneAircraft() throws Exception {
+    static List<Report> oneAircraft() throws Exception {
         List<Report> all = Replay.load(List.of(Path.of("data/flights/opensky/states_5a3cd3c3.csv")), System.err);
         String first = all.get(0).icao24();
         List<Report> one = all.stream().filter(r -> r.icao24().equals(first)).toList();

@@ -26,6 +26,7 @@ import org.sigmavrate.model.eval.LiveSkill;
 import org.sigmavrate.tracking.FlightTrack;
 import org.sigmavrate.tracking.ReforecastRules;
 import org.sigmavrate.tracking.Trigger;
+import org.sigmavrate.tracking.WindowAssembler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -20,6 +20,7 @@ import org.sigmavrate.domain.flight.Report;
 import org.sigmavrate.domain.forecast.WindowForecaster;
 import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.streaming.DecodedReport.Route;
+import org.sigmavrate.tracking.WindowAssembler;
 
 /**
  * The service's topology:

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,6 +29,8 @@ public final class StreamingMetrics {
     private final DistributionSummary batchWindows;
     private final DistributionSummary forwardCalls;
     private final Map<String, Counter> byTag = new ConcurrentHashMap<>();
+    private final LongAdder decidedForecast = new LongAdder();
+    private final LongAdder decidedSkipped = new LongAdder();
     private final Map<String, DistributionSummary> skillSummaries = new ConcurrentHashMap<>();
     private final RollingSkill rollingSkill = new RollingSkill();
     /**
@@ -69,6 +72,10 @@ public final class StreamingMetrics {
         forwardCalls = DistributionSummary.builder("sigmavrate.forward.calls.per.window")
                 .description("model evaluations per infilled window").publishPercentileHistogram()
                 .minimumExpectedValue(1.0).maximumExpectedValue(1000.0).register(registry);
+        Gauge.builder("sigmavrate.forecast.skip.share", this, StreamingMetrics::skipShare)
+                .description("share of the re-forecast decisions since start that skipped the density pass (the "
+                        + "standing forecast stood); NaN before any. For a recent window: the PromQL in docs/STREAMING.md")
+                .register(registry);
         for (String handler : HANDLERS) {
             FunctionCounter.builder("sigmavrate.records.skipped", SKIPPED.get(handler), LongAdder::doubleValue)
                     .description("records a Kafka Streams exception handler skipped (logged with where they were)")
@@ -102,10 +109,18 @@ public final class StreamingMetrics {
      */
     public void triggerDecision(boolean forecast, String reason) {
         String decision = forecast ? "forecast" : "skipped";
+        (forecast ? decidedForecast : decidedSkipped).increment();
         byTag.computeIfAbsent("trig\u0000" + decision + "\u0000" + reason, k -> Counter.builder(
                 "sigmavrate.forecast.triggers").description("re-forecast decisions at reports where the flight was "
                         + "due or changed: a density pass queued, or skipped because the standing forecast stands")
                 .tag("decision", decision).tag("reason", reason).register(registry)).increment();
+    }
+
+    /** Skipped decisions over all decisions since start; NaN before any. */
+    public double skipShare() {
+        double skipped = decidedSkipped.sum();
+        double all = skipped + decidedForecast.sum();
+        return all == 0 ? Double.NaN : skipped / all;
     }
 
     public void recordIn() {

@@ -108,6 +108,7 @@ class ReforecastTopologyTest {
         assertEquals(Map.of("cadence", (long) cadence.bands().size()), cadence.reasons());
         assertEquals(0, cadence.decisions("skipped"));
         assertEquals(cadence.bands().size(), cadence.decisions("forecast"));
+        assertEquals(0.0, cadence.metrics().registry().get("sigmavrate.forecast.skip.share").gauge().value());
 
         // on changes: fewer passes (the baseline's band is its point forecast ± the tolerance, narrower than the
         // σ-GPT's in level flight); the skipped due points are counted, and with the passes make the cadence's
@@ -117,6 +118,8 @@ class ReforecastTopologyTest {
                 + cadence.bands().size());
         assertEquals(changes.bands().size(), made);
         assertTrue(skipped >= 0.3 * (skipped + made), skipped + " skipped, " + made + " forecast");
+        assertEquals(skipped / (skipped + made),
+                changes.metrics().registry().get("sigmavrate.forecast.skip.share").gauge().value(), 1e-12);
         assertTrue(changes.bands().size() < 0.8 * cadence.bands().size());
         assertTrue(skipped + made >= cadence.bands().size() - 2, "a due point is a pass or a skip");
 

@@ -29,6 +29,7 @@ import org.sigmavrate.preparation.PreparedFlight;
 import org.sigmavrate.preparation.WindowPolicy;
 import org.sigmavrate.tracking.FlightTrack;
 import org.sigmavrate.tracking.TrackRules;
+import org.sigmavrate.tracking.WindowAssembler;
 
 /**
  * The window assembled from a flight's track: its span, horizon and observed steps, the late report in it, its seed,

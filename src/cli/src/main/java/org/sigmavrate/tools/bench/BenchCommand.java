@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,6 +74,16 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "8", description = "joint samples per window (default: ${DEFAULT-VALUE})")
     int samples;
 
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "rounds per configuration, each path (and model) measured for --seconds/3 per round, the "
+                    + "best round kept; more rounds ride out a busy machine (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--compare", arity = "1..*", paramLabel = "DIR",
+            description = "more model folders (e.g. a quantized variant) measured in the same run as --model: each "
+                    + "configuration alternates between the models in rounds, and each model's best round is kept")
+    List<Path> compare;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -81,45 +92,70 @@ public class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (SigmaGptSession session = modelOptions.open()) {
-            System.out.printf(Locale.ROOT, "model %s, provider %s, %d intra-op thread(s), %d cores%n", session.modelId(),
-                    session.metrics().executionProvider(), modelOptions.threads(), Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "%6s %6s %6s %12s %12s %12s %12s %8s%n", "batch", "length", "rows",
-                    "java ms/call", "java seq/s", "raw ms/call", "raw seq/s", "java/raw");
+        List<SigmaGptSession> sessions = new ArrayList<>();
+        try {
+            sessions.add(modelOptions.open());
+            for (Path dir : compare == null ? List.<Path>of() : compare) {
+                sessions.add(SigmaGptSession.open(dir, sessions.get(0).spec(), modelOptions.sessionConfig()));
+            }
+            SigmaGptSession session = sessions.get(0);
+            for (SigmaGptSession s : sessions) {
+                System.out.printf(Locale.ROOT, "model %s, provider %s, %d intra-op thread(s), %d cores%n", s.modelId(),
+                        s.metrics().executionProvider(), modelOptions.threads(), Runtime.getRuntime().availableProcessors());
+            }
+            System.out.printf(Locale.ROOT, "%6s %6s %6s %12s %12s %12s %12s %8s %11s%s%n", "batch", "length", "rows",
+                    "java ms/call", "java seq/s", "raw ms/call", "raw seq/s", "java/raw", "cpu ms/call",
+                    sessions.size() > 1 ? String.format(Locale.ROOT, " %8s %8s  model", "speed-up", "cpu") : "");
             for (int length : lengths) {
                 for (int requested : outputRows) {
-                    if (requested > 0 && !session.selectsRows()) {
-                        System.out.printf(Locale.ROOT, "(model %s computes every row: no logit_rows input, format v1)%n",
-                                session.modelId());
+                    if (requested > 0 && sessions.stream().anyMatch(s -> !s.selectsRows())) {
+                        System.out.printf(Locale.ROOT, "(a model computes every row: no logit_rows input, format v1)%n");
                         continue;
                     }
-                    forwardRows(session, length, requested <= 0 || requested > length ? length : requested);
+                    forwardRows(sessions, length, requested <= 0 || requested > length ? length : requested);
                 }
             }
             if (inputs != null && !inputs.isEmpty()) {
                 sampling(session);
             }
+        } finally {
+            for (SigmaGptSession s : sessions) {
+                s.close();
+            }
         }
         return 0;
     }
 
-    private void forwardRows(SigmaGptSession session, int length, int rows) throws OrtException {
+    private void forwardRows(List<SigmaGptSession> sessions, int length, int rows) throws OrtException {
         for (int batch : batches) {
-            // alternate the two paths in rounds and keep each one's best round: on a shared 2-core
+            // alternate the paths (and the models) in rounds and keep each one's best round: on a shared 2-core
             // machine the noise between rounds is larger than the difference being measured
-            double java = Double.MAX_VALUE;
-            double raw = Double.MAX_VALUE;
-            for (int round = 0; round < 3; round++) {
-                java = Math.min(java, javaPath(session, batch, length, rows));
-                raw = Math.min(raw, rawLoop(session, batch, length, rows));
+            int n = sessions.size();
+            double[] java = new double[n];
+            double[] cpu = new double[n];
+            double[] raw = new double[n];
+            Arrays.fill(java, Double.MAX_VALUE);
+            Arrays.fill(cpu, Double.MAX_VALUE);
+            Arrays.fill(raw, Double.MAX_VALUE);
+            for (int round = 0; round < rounds; round++) {
+                for (int m = 0; m < n; m++) {
+                    double[] j = javaPath(sessions.get(m), batch, length, rows);
+                    java[m] = Math.min(java[m], j[0]);
+                    cpu[m] = Math.min(cpu[m], j[1]);
+                    raw[m] = Math.min(raw[m], rawLoop(sessions.get(m), batch, length, rows)[0]);
+                }
             }
-            System.out.printf(Locale.ROOT, "%6d %6d %6d %12.2f %12.1f %12.2f %12.1f %8.2f%n", batch, length, rows,
-                    java * 1e3, batch / java, raw * 1e3, batch / raw, raw / java);
+            for (int m = 0; m < n; m++) {
+                System.out.printf(Locale.ROOT, "%6d %6d %6d %12.2f %12.1f %12.2f %12.1f %8.2f %11.2f%s%n", batch, length,
+                        rows, java[m] * 1e3, batch / java[m], raw[m] * 1e3, batch / raw[m], raw[m] / java[m], cpu[m] * 1e3,
+                        n > 1 ? String.format(Locale.ROOT, " %8.2f %8.2f  %s", java[0] / java[m], cpu[0] / cpu[m],
+                                sessions.get(m).modelId()) : "");
+            }
         }
     }
 
-    /** Seconds per call of the full Java path: sequences built and copied into buffers on every call. */
-    private double javaPath(SigmaGptSession session, int batch, int length, int rows) {
+    /** Seconds per call of the full Java path: sequences built and copied into buffers on every call (wall, CPU). */
+    private double[] javaPath(SigmaGptSession session, int batch, int length, int rows) {
         List<ModelSequence> seqs = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
             seqs.add(causal(session, length, rows, b));
@@ -127,7 +163,7 @@ public class BenchCommand implements Callable<Integer> {
         return time(() -> session.forward(seqs));
     }
 
-    private double rawLoop(SigmaGptSession session, int batch, int length, int rows) throws OrtException {
+    private double[] rawLoop(SigmaGptSession session, int batch, int length, int rows) throws OrtException {
         int n = batch * length;
         LongBuffer tokens = longs(n);
         LongBuffer in = longs(n);
@@ -169,17 +205,24 @@ public class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private double time(Runnable call) {
+    /**
+     * Seconds per call, wall clock and this thread's CPU time. With one intra-op thread ONNX Runtime computes on the
+     * calling thread, so the CPU time leaves out the time the thread waited for a core on a busy machine.
+     */
+    private double[] time(Runnable call) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         call.run(); // warm-up
         call.run();
         long budget = (long) (seconds * 1e9 / 3);
         long start = System.nanoTime();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         int calls = 0;
         while (System.nanoTime() - start < budget || calls < 3) {
             call.run();
             calls++;
         }
-        return (System.nanoTime() - start) / 1e9 / calls;
+        return new double[] {(System.nanoTime() - start) / 1e9 / calls,
+                (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9 / calls};
     }
 
     private static ModelSequence causal(SigmaGptSession session, int length, int rows, int salt) {

@@ -4,8 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -67,6 +69,8 @@ public class DemoCommand implements Callable<Integer> {
     private final AtomicLong trajectories = new AtomicLong();
     private final AtomicLong bands = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
+    /** density-bands records per trigger reason (the records' own field) */
+    private final Map<String, AtomicLong> triggers = new ConcurrentSkipListMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -144,8 +148,9 @@ public class DemoCommand implements Callable<Integer> {
                 } catch (InterruptedException e) {
                     return;
                 }
-                System.out.printf("demo: so far %,d infilled trajectories and %,d density bands out, %,d dead letters%n",
-                        trajectories.get(), bands.get(), deadLetters.get());
+                System.out.printf("demo: so far %,d infilled trajectories and %,d density bands out (%s), %,d dead "
+                        + "letters%s%n", trajectories.get(), bands.get(), triggerCounts(), deadLetters.get(),
+                        ServiceDecisions.read(port).describe());
             }
         }, "demo-summary");
         summary.setDaemon(true);
@@ -181,8 +186,11 @@ public class DemoCommand implements Callable<Integer> {
                         System.out.println("demo: dead letter " + r.key() + ": " + (reason == null ? "?" : new String(reason.value())));
                     } else {
                         long n = bands.incrementAndGet();
+                        DensityBands b = decoder.deserialize(r.topic(), r.value());
+                        triggers.computeIfAbsent(b.getTrigger() == null ? "unsaid" : b.getTrigger().toString(),
+                                k -> new AtomicLong()).incrementAndGet();
                         if (n <= 20 || n % 25 == 0) {
-                            System.out.println("demo: " + describe(decoder.deserialize(r.topic(), r.value())));
+                            System.out.println("demo: " + describe(b));
                         }
                     }
                 }
@@ -192,6 +200,13 @@ public class DemoCommand implements Callable<Integer> {
                 System.err.println("demo: output reader stopped: " + e.getMessage());
             }
         }
+    }
+
+    /** "first 12, left-band 30, ...": the density bands so far by the reason their records give. */
+    private String triggerCounts() {
+        StringBuilder out = new StringBuilder();
+        triggers.forEach((reason, n) -> out.append(out.isEmpty() ? "" : ", ").append(reason).append(' ').append(n.get()));
+        return out.isEmpty() ? "none yet" : out.toString();
     }
 
     /** One line per density-bands record: the latest observed rate and the forecast at the end of the window. */

@@ -25,10 +25,10 @@ import org.sigmavrate.model.eval.RollingSkill;
 import org.sigmavrate.model.eval.SkillHorizon;
 import org.sigmavrate.model.eval.StepSkill;
 import org.sigmavrate.streaming.Replay;
-import org.sigmavrate.streaming.WindowAssembler;
 import org.sigmavrate.tracking.FlightTrack;
 import org.sigmavrate.tracking.ReforecastRules;
 import org.sigmavrate.tracking.TrackRules;
+import org.sigmavrate.tracking.WindowAssembler;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 @Command(name = "live-skill", mixinStandardHelpOptions = true,
         description = {"Replays recorded flights through the service's tracking, windows and forecaster offline and",
                 "scores the forecasts against later reports as the running service does (/skill,",
-                "sigmavrate_skill_*): mean absolute error and CRPS (ft/min), 50%/90% coverage per horizon bucket."})
+                "sigmavrate_skill_*): mean absolute error and CRPS (ft/min), 50%%/90%% coverage per horizon bucket."})
 public class LiveSkillCommand implements Callable<Integer> {
     @Option(names = "--input", arity = "1..*", paramLabel = "PATH", defaultValue = "data/flights/traffic/featured",
             description = "files or folders (default: ${DEFAULT-VALUE}, the demo's flights)")

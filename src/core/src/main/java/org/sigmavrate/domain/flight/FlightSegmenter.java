@@ -34,12 +34,16 @@ public final class FlightSegmenter {
         return icao24 + "-" + ID_TIME.format(Instant.ofEpochMilli(startMillis));
     }
 
+    /** Which reports are segmented together: the aircraft's, and of the flight id the file gives, if any. */
+    public static String key(Report r) {
+        return r.flightIdHint() == null ? r.icao24() : r.icao24() + "\u0000" + r.flightIdHint();
+    }
+
     /** @param reports reports of any aircraft, any order; flights come out in order of first appearance */
     public List<Flight> segment(List<Report> reports, RejectionLedger ledger) {
         Map<String, List<Report>> byAircraft = new LinkedHashMap<>();
         for (Report r : reports) {
-            String key = r.flightIdHint() == null ? r.icao24() : r.icao24() + "\u0000" + r.flightIdHint();
-            byAircraft.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+            byAircraft.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r);
         }
         List<Flight> flights = new ArrayList<>();
         for (List<Report> aircraft : byAircraft.values()) {

@@ -91,11 +91,14 @@ final class HiddenStepScoring {
             if (!hidden[s]) {
                 continue;
             }
-            double truth = w.truth().value(s, Channel.VERTICAL_RATE);
-            PiecewiseLinearQuantiles q = distributions[s];
-            m.add(truth, points[s], q.crps(truth), Double.NaN, new double[] {q.quantile(0.25), q.quantile(0.75)},
-                    new double[] {q.quantile(0.05), q.quantile(0.95)});
+            scoreQuantileFunction(m, w.truth().value(s, Channel.VERTICAL_RATE), points[s], distributions[s]);
         }
+    }
+
+    /** One step of a point forecast with a predictive distribution given by quantiles (exact CRPS, its bands). */
+    static void scoreQuantileFunction(Metrics m, double truth, double point, PiecewiseLinearQuantiles q) {
+        m.add(truth, point, q.crps(truth), Double.NaN, new double[] {q.quantile(0.25), q.quantile(0.75)},
+                new double[] {q.quantile(0.05), q.quantile(0.95)});
     }
 
     static void scoreSamples(Metrics m, Tokenizer tok, EvalWindow w, boolean[] hidden, SampleResult r) {

@@ -22,11 +22,18 @@ import org.jboss.logging.Logger;
  * argument of {@code train}: {@code random}, {@code l2r}, {@code fractal} or {@code curriculum}). A model whose
  * training order is {@code l2r} is a left-to-right baseline; every other model (including one whose model.json
  * says nothing) is taken for a σ-GPT.
+ *
+ * <p>The default σ-GPT of a folder of models is named by the folder's {@value #DEFAULT_MODEL_FILE} file when there
+ * is one (one line: the model's folder, relative to the folder of models, e.g. {@code variants/sgpt-small-v2-int8});
+ * else it is the single σ-GPT directly in the folder. The service ({@code forecaster.model-dir} empty), {@code
+ * evaluate}, {@code calibrate}, {@code infill} and {@code bench} all resolve it here.
  */
 public final class ModelDirectories {
     public static final Path DEFAULT_ROOT = Path.of("models");
     /** The training order of a left-to-right baseline model, as written in model.json. */
     public static final String LEFT_TO_RIGHT_ORDER = "l2r";
+    /** The file in a folder of models naming its default σ-GPT (the one source of truth for the default model). */
+    public static final String DEFAULT_MODEL_FILE = "DEFAULT_MODEL";
     private static final Logger LOG = Logger.getLogger(ModelDirectories.class);
 
     private ModelDirectories() {
@@ -138,7 +145,32 @@ public final class ModelDirectories {
         return trainingOrder(dir).map(LEFT_TO_RIGHT_ORDER::equals).orElse(false);
     }
 
+    /** The model named by {@code root}'s {@value #DEFAULT_MODEL_FILE} file, if it has one. */
+    public static Optional<Path> named(Path root) {
+        Path file = root.resolve(DEFAULT_MODEL_FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        String name;
+        try {
+            name = Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .findFirst().orElse("");
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        Path dir = root.resolve(name).normalize();
+        if (name.isEmpty() || !Files.isRegularFile(dir.resolve("model.onnx"))) {
+            throw new ModelLoadException(file + " names the default model '" + name + "', but " + dir
+                    + " has no model.onnx");
+        }
+        return Optional.of(dir);
+    }
+
     private static Path sigmaGpt(Path root) {
+        Optional<Path> named = named(root);
+        if (named.isPresent()) {
+            return named.get();
+        }
         List<Path> found = list(root);
         if (found.isEmpty()) {
             throw new ModelLoadException("no model in " + root.toAbsolutePath()

@@ -1,4 +1,4 @@
-package org.sigmavrate.streaming;
+package org.sigmavrate.tracking;
 
 import org.sigmavrate.domain.flight.Flight;
 import org.sigmavrate.domain.flight.RejectionLedger;
@@ -10,8 +10,6 @@ import org.sigmavrate.preparation.FlightPreparation;
 import org.sigmavrate.preparation.PreparationSettings;
 import org.sigmavrate.preparation.WindowPolicy;
 import org.sigmavrate.preparation.WindowSpan;
-import org.sigmavrate.tracking.FlightTrack;
-import org.sigmavrate.tracking.TrackRules;
 
 /**
  * Turns a flight's track into the window a forecaster is asked about: the {@link WindowPolicy.Trailing} window at
