@@ -19,13 +19,22 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.sigmavrate.avro.v1.DensityBands;
 
 /** Reads what a topic holds, committed only (read_committed), as a downstream consumer of the outputs would. */
-final class CommittedRecords {
+public final class CommittedRecords {
     private CommittedRecords() {
     }
 
     /** Every partition of {@code topic} from its beginning, until {@code done} holds; fails after {@code patience}. */
     static List<ConsumerRecord<String, byte[]>> until(String bootstrap, String topic,
             Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration patience) {
+        return until(bootstrap, topic, done, patience, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #until(String, String, Predicate, Duration)}, reading on for {@code settle} once {@code done} holds:
+     * what should not come (a duplicate, a record too many) has that long to show.
+     */
+    public static List<ConsumerRecord<String, byte[]>> until(String bootstrap, String topic,
+            Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration patience, Duration settle) {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -38,6 +47,10 @@ final class CommittedRecords {
             consumer.seekToBeginning(partitions);
             long deadline = System.currentTimeMillis() + patience.toMillis();
             while (!done.test(out) && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            long settleUntil = System.currentTimeMillis() + settle.toMillis();
+            while (done.test(out) && System.currentTimeMillis() < settleUntil) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }

@@ -22,15 +22,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -42,6 +38,7 @@ import org.sigmavrate.domain.spec.Spec;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.model.baseline.PersistenceForecaster;
 import org.sigmavrate.streaming.AvroFormat;
+import org.sigmavrate.streaming.CommittedRecords;
 import org.sigmavrate.streaming.StreamingSettings;
 import org.sigmavrate.streaming.TestBroker;
 
@@ -191,27 +188,8 @@ class TwoInstancesTest {
 
     /** The committed bands records once every aircraft has one, and then a little longer (duplicates would show). */
     private static List<ConsumerRecord<String, byte[]>> bandsOfEveryAircraft(String bootstrap, String topic) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int i = 0; i < PARTITIONS; i++) {
-                partitions.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.currentTimeMillis() + PATIENCE.toMillis();
-            long settleUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < Math.min(deadline, settleUntil)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                if (settleUntil == Long.MAX_VALUE && out.stream().map(ConsumerRecord::key).distinct().count() >= AIRCRAFT) {
-                    settleUntil = System.currentTimeMillis() + 2_000;
-                }
-            }
-        }
-        return out;
+        return CommittedRecords.until(bootstrap, topic,
+                out -> out.stream().map(ConsumerRecord::key).distinct().count() >= AIRCRAFT, PATIENCE,
+                Duration.ofSeconds(2));
     }
 }
