@@ -32,12 +32,13 @@ import org.sigmavrate.streaming.StreamingSettings;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
 import io.smallrye.common.annotation.Identifier;
 
 /**
  * The service's beans. quarkus-kafka-streams builds and starts Kafka Streams from the {@link Topology} produced here
- * at start-up, so the forecaster {@code forecaster.model} names is loaded then: a missing or refused model stops the
- * start with a message that names the setting to change.
+ * at start-up; the forecaster {@code forecaster.model} names starts loading then, beside it: a missing or refused
+ * model stops the service with a message that names the setting to change.
  */
 public class ForecasterBeans {
     private static final Logger LOG = Logger.getLogger(ForecasterBeans.class);
@@ -54,10 +55,23 @@ public class ForecasterBeans {
         return ConfiguredSettings.streaming(config, spec);
     }
 
+    /**
+     * The forecaster {@code forecaster.model} names, loading on its own thread while Quarkus finishes starting and
+     * Kafka Streams joins its group ({@link LoadingForecaster}); readiness is DOWN until it is loaded
+     * ({@link ModelReadiness}). A model that cannot be loaded stops the service with exit code 1, its message naming
+     * the setting to change, as a failure at start-up did when the load was part of it.
+     */
     @Produces
     @Singleton
-    WindowForecaster forecaster(ForecasterConfig config, MeterRegistry registry) {
-        WindowForecaster f = ForecasterFactory.open(config);
+    LoadingForecaster forecaster(ForecasterConfig config, MeterRegistry registry) {
+        return LoadingForecaster.start(() -> ForecasterFactory.open(config), "model-loader")
+                .whenLoaded(f -> registerModelMeters(f, config, registry), failure -> {
+                    LOG.errorf(failure, "the model could not be loaded; the service stops: %s", failure.getMessage());
+                    Quarkus.asyncExit(1);
+                });
+    }
+
+    private static void registerModelMeters(WindowForecaster f, ForecasterConfig config, MeterRegistry registry) {
         boolean calibrated = f instanceof SigmaGptForecaster s && s.calibratedBands() != null;
         boolean consistent = f instanceof SigmaGptForecaster s && s.settings().altitudeConsistency().enabled();
         Gauge.builder("sigmavrate.model.info", () -> 1).description("the forecaster in use")
@@ -76,14 +90,13 @@ public class ForecasterBeans {
             FunctionCounter.builder("sigmavrate.model.seconds", im, InferenceMetrics::seconds)
                     .description("time spent in ONNX Runtime").register(registry);
         }
-        return f;
     }
 
     /**
      * Closes the model once no batch runs on it: the ONNX session's native memory goes with it, and a batch still in
      * flight on an inference thread would crash the JVM (Kafka Streams is closed first, at shutdown, by the extension).
      */
-    void close(@Disposes WindowForecaster forecaster, @Identifier("inference") ExecutorService inference)
+    void close(@Disposes LoadingForecaster forecaster, @Identifier("inference") ExecutorService inference)
             throws InterruptedException {
         stopInference(inference);
         forecaster.close();
@@ -155,12 +168,12 @@ public class ForecasterBeans {
 
     @Produces
     @Singleton
-    Topology topology(StreamingSettings settings, Spec spec, WindowForecaster forecaster, AvroFormat format,
-            StreamingMetrics metrics, @Identifier("inference") ExecutorService inference) {
+    Topology topology(ForecasterConfig config, StreamingSettings settings, Spec spec, LoadingForecaster forecaster,
+            AvroFormat format, StreamingMetrics metrics, @Identifier("inference") ExecutorService inference) {
         StreamingSettings.Topics t = settings.topics();
-        LOG.infof("topology: %s in, %s and %s out, dead letters to %s, failed forecasts to %s; forecaster %s (spec %s)",
-                t.input(), t.trajectories(), t.bands(), t.deadLetter(), t.forecastFailures(), forecaster.modelId(),
-                forecaster.specSha256());
+        LOG.infof("topology: %s in, %s and %s out, dead letters to %s, failed forecasts to %s; forecaster.model=%s "
+                + "(loading), spec %s", t.input(), t.trajectories(), t.bands(), t.deadLetter(), t.forecastFailures(),
+                ForecasterFactory.label(config.model()), spec.sha256());
         return ForecastTopology.build(settings, spec, forecaster, format, metrics, inference);
     }
 

@@ -52,7 +52,8 @@ public final class FlightProcessor implements Processor<String, Report, String, 
     private final StreamingSettings settings;
     private final WindowAssembler assembler;
     private final String specSha256;
-    private final String modelId;
+    private final WindowForecaster forecaster;
+    private String modelId;
     private final StreamingMetrics metrics;
     private final BatchedInference inference;
     private final RejectionLedger ledger = new RejectionLedger();
@@ -71,7 +72,7 @@ public final class FlightProcessor implements Processor<String, Report, String, 
         this.assembler = assembler;
         this.specSha256 = specSha256;
         this.metrics = metrics;
-        this.modelId = forecaster.modelId();
+        this.forecaster = forecaster;
         // the watchdog reads the stream thread's wall clock, the one the punctuator runs on
         this.inference = new BatchedInference(forecaster,
                 new BatchScheduler(settings.maxBatchWindows(), settings.batchBudgetMillis()), executor,
@@ -81,6 +82,9 @@ public final class FlightProcessor implements Processor<String, Report, String, 
     @Override
     public void init(ProcessorContext<String, FlightOutput> context) {
         this.context = context;
+        // here, not in the constructor: Kafka Streams calls the supplier while the topology is built, and the service
+        // builds it while its model still loads (asking the id waits for the load)
+        this.modelId = forecaster.modelId();
         this.flights = context.getStateStore(ForecastTopology.FLIGHTS_STORE);
         this.pending = new PendingStore(context.getStateStore(ForecastTopology.PENDING_STORE), metrics);
         this.latest = context.getStateStore(ForecastTopology.LATEST_STORE);
