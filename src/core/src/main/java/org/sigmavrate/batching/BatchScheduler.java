@@ -11,9 +11,10 @@ import java.util.TreeMap;
 /**
  * Decides which waiting windows go into the next inference call. All of them while they fit under the cap: at most
  * {@code maxWindows}, and with a time budget at most as many as the measured cost per window fits in it (the first
- * call, of {@value #PROBE_WINDOWS} windows, measures it). Over the cap, the aircraft that changed most go first and
- * every other aircraft keeps only its newest window for a later call: its cadence is stretched, so the service
- * degrades instead of falling behind without bound.
+ * call, of {@value #PROBE_WINDOWS} windows, measures it). Over the cap, {@linkplain PendingWindow#urgent() urgent}
+ * windows (a new flight, a report out of its band, a new phase) go first, then the aircraft that changed most, and
+ * every other aircraft keeps only its newest window for a later call: its cadence (or max age) is stretched, so the
+ * service degrades instead of falling behind without bound, and what it delays is the refreshes, not the news.
  */
 public final class BatchScheduler {
     /** Windows of the first call under a time budget, which measures the cost per window. */
@@ -24,8 +25,9 @@ public final class BatchScheduler {
     private static final Comparator<PendingWindow> BY_AIRCRAFT_AND_TIME = Comparator
             .comparing(PendingWindow::icao24)
             .thenComparingLong(p -> p.window().lastReportTime());
-    private static final Comparator<PendingWindow> MOST_CHANGED_FIRST = Comparator
-            .comparingDouble((PendingWindow p) -> -p.change())
+    private static final Comparator<PendingWindow> URGENT_THEN_MOST_CHANGED_FIRST = Comparator
+            .comparing((PendingWindow p) -> !p.urgent())
+            .thenComparingDouble(p -> -p.change())
             .thenComparing(BY_AIRCRAFT_AND_TIME);
 
     private final int maxWindows;
@@ -86,20 +88,30 @@ public final class BatchScheduler {
             return new BatchPlan(new ArrayList<>(all.subList(0, cap)), Map.of(), 0);
         }
         List<PendingWindow> ranked = new ArrayList<>(all);
-        ranked.sort(MOST_CHANGED_FIRST);
+        ranked.sort(URGENT_THEN_MOST_CHANGED_FIRST);
         List<PendingWindow> batch = new ArrayList<>(ranked.subList(0, cap));
         List<PendingWindow> rest = ranked.subList(cap, ranked.size());
         batch.sort(BY_AIRCRAFT_AND_TIME);
         return new BatchPlan(batch, requeued(batch, rest), rest.size());
     }
 
-    /** The queue of each aircraft with windows left out: its windows in the call, then its newest one left out. */
+    /**
+     * The queue of each aircraft with windows left out: its windows in the call, then its newest one left out; that
+     * one answers the earliest urgent trigger left out, if any (its trigger and queue time), so that a band exit
+     * followed by a routine refresh keeps its place and its latency is measured from the exit.
+     */
     private static Map<String, List<PendingWindow>> requeued(List<PendingWindow> batch, List<PendingWindow> rest) {
         Map<String, PendingWindow> newestLeftOut = new LinkedHashMap<>();
+        Map<String, PendingWindow> earliestUrgent = new HashMap<>();
         for (PendingWindow p : rest) {
             newestLeftOut.merge(p.icao24(), p,
                     (a, b) -> a.window().lastReportTime() >= b.window().lastReportTime() ? a : b);
+            if (p.urgent()) {
+                earliestUrgent.merge(p.icao24(), p, (a, b) -> a.queuedAtMs() <= b.queuedAtMs() ? a : b);
+            }
         }
+        earliestUrgent.forEach((icao24, urgent) -> newestLeftOut.computeIfPresent(icao24,
+                (k, newest) -> newest.answering(urgent)));
         Map<String, List<PendingWindow>> inCall = new HashMap<>();
         for (PendingWindow p : batch) {
             inCall.computeIfAbsent(p.icao24(), k -> new ArrayList<>()).add(p);

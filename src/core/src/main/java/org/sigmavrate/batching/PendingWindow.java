@@ -44,6 +44,16 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
         return window.icao24();
     }
 
+    /** Whether its trigger is news to consumers ({@link Trigger#urgent()}); a window of unknown trigger is not. */
+    public boolean urgent() {
+        return trigger != null && trigger.urgent();
+    }
+
+    /** This window (the newer data) answering {@code earlier}'s trigger, timed from when that one was queued. */
+    public PendingWindow answering(PendingWindow earlier) {
+        return new PendingWindow(window, change, earlier.queuedAtMs, earlier.trigger);
+    }
+
     /** The same window of the same flight (snapshots are never edited, so the identity is enough). */
     public boolean sameWindowAs(PendingWindow other) {
         return window.lastReportTime() == other.window.lastReportTime()

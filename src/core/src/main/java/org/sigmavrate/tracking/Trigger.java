@@ -26,6 +26,15 @@ public enum Trigger {
         return label;
     }
 
+    /**
+     * Whether the forecast it asks for tells consumers something their standing one does not (a new flight, a rate
+     * outside the band, a new phase): under overload these go before routine refreshes (max age, cadence), which
+     * only renew what is already published.
+     */
+    public boolean urgent() {
+        return this == FIRST || this == LEFT_BAND || this == PHASE_CHANGE;
+    }
+
     /** @return the trigger of a label, or null for null or an unknown label (a record of a newer release) */
     public static Trigger ofLabel(String label) {
         for (Trigger t : values()) {

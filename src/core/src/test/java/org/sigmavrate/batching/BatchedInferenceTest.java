@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sigmavrate.tracking.Trigger;
 
 /**
  * The batch scheduler and the call loop on real triggered windows ({@link RealTraffic}), with a model whose cost per
@@ -177,6 +178,73 @@ class BatchedInferenceTest {
             assertEquals(List.of(newest), left.get(icao24), icao24 + ": its newest window left out waits, no other");
         }
         assertEquals(leftOut.stream().map(PendingWindow::icao24).distinct().count(), left.size());
+    }
+
+    @Test
+    void overCapacityUrgentWindowsGoFirstAndALaterRoutineWindowKeepsTheUrgentTriggerItAnswers() {
+        // the same 16 windows; the least changed window of each of four aircraft is a band exit, the others are
+        // routine refreshes; one aircraft's band exit is followed by a routine window of its own
+        List<PendingWindow> real = new ArrayList<>();
+        for (PendingWindow p : firstWindows(8, 3)) {
+            if (Double.isFinite(p.change())) {
+                real.add(p);
+            }
+        }
+        Map<String, PendingWindow> leastChanged = new LinkedHashMap<>();
+        real.forEach(p -> leastChanged.merge(p.icao24(), p, (a, b) -> a.change() <= b.change() ? a : b));
+        List<String> urgentAircraft = leastChanged.keySet().stream().limit(4).toList();
+        List<PendingWindow> windows = new ArrayList<>();
+        for (PendingWindow p : real) {
+            boolean urgent = urgentAircraft.contains(p.icao24()) && leastChanged.get(p.icao24()) == p;
+            windows.add(new PendingWindow(p.window(), p.change(), p.queuedAtMs(),
+                    urgent ? Trigger.LEFT_BAND : Trigger.MAX_AGE));
+        }
+        List<PendingWindow> byChange = windows.stream().sorted(Comparator.comparingDouble(p -> -p.change())).toList();
+        assertTrue(byChange.subList(0, 5).stream().filter(PendingWindow::urgent).count() < 4,
+                "by change alone some band exits would wait");
+        MapQueue queue = queueOf(windows);
+        CostlyForecaster model = new CostlyForecaster(clock, MS);
+        BatchedInference inference = new BatchedInference(model, new BatchScheduler(5, 0), null, clock, LIMITS);
+
+        Flushed flushed = inference.flush(queue);
+
+        List<PendingWindow> call = flushed.finished().get(0).windows();
+        assertEquals(4, call.stream().filter(PendingWindow::urgent).count(), "every band exit in the first call");
+        double mostChangedRoutine = windows.stream().filter(p -> !p.urgent()).mapToDouble(PendingWindow::change).max()
+                .orElseThrow();
+        assertTrue(call.stream().anyMatch(p -> !p.urgent() && p.change() == mostChangedRoutine),
+                "the fifth place goes to the most changed routine window");
+
+        // a band exit left out, then a routine window of the same aircraft: the newer one waits, answering the exit
+        MapQueue second = new MapQueue();
+        PendingWindow exit = windows.stream().filter(PendingWindow::urgent)
+                .filter(e -> windows.stream().anyMatch(p -> laterRoutine(p, e))).findFirst().orElseThrow();
+        List<PendingWindow> others = windows.stream().filter(p -> !p.icao24().equals(exit.icao24())).toList();
+        PendingWindow refresh = windows.stream().filter(p -> laterRoutine(p, exit)).findFirst().orElseThrow();
+        List<PendingWindow> busy = new ArrayList<>();
+        // five urgent windows of other aircraft, each more changed, fill the call: the exit and its refresh wait
+        others.stream().filter(p -> p.change() > exit.change()).limit(5).forEach(p -> busy.add(
+                new PendingWindow(p.window(), p.change(), p.queuedAtMs(), Trigger.PHASE_CHANGE)));
+        assertEquals(5, busy.size());
+        busy.forEach(second::add);
+        second.add(exit);
+        second.add(refresh);
+        BatchedInference again = new BatchedInference(new CostlyForecaster(clock, MS), new BatchScheduler(5, 0), null,
+                clock, LIMITS);
+
+        again.flush(second);
+
+        List<PendingWindow> waiting = second.all().get(exit.icao24());
+        assertEquals(1, waiting.size(), "only its newest window waits");
+        PendingWindow kept = waiting.get(0);
+        assertSame(refresh.window(), kept.window(), "the newer data");
+        assertEquals(Trigger.LEFT_BAND, kept.trigger(), "answering the band exit");
+        assertEquals(exit.queuedAtMs(), kept.queuedAtMs(), "timed from the exit");
+    }
+
+    private static boolean laterRoutine(PendingWindow p, PendingWindow of) {
+        return p.icao24().equals(of.icao24()) && !p.urgent()
+                && p.window().lastReportTime() > of.window().lastReportTime();
     }
 
     @Test
