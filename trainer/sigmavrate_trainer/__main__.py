@@ -1,4 +1,5 @@
-"""python -m sigmavrate_trainer {train,evaluate,ablate,calibrate,export,quantize,bench,synth} ... (train --teacher: distill.py)"""
+"""python -m sigmavrate_trainer {train,evaluate,ablate,calibrate,export,quantize,channel-softmax,bench,synth} ...
+(train --teacher: distill.py)"""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +7,7 @@ import sys
 
 
 def main(argv=None):
-    from . import ablate, bench, calibrate, eval as evaluate_mod, export, quantize, train
+    from . import ablate, bench, calibrate, channel_softmax, eval as evaluate_mod, export, quantize, train
 
     p = argparse.ArgumentParser(prog="python -m sigmavrate_trainer",
                                 description="sigma-GPT trainer for the sigma-vrate forecaster")
@@ -29,6 +30,9 @@ def main(argv=None):
     sp = sub.add_parser("quantize", help="int8 dynamic quantization of an exported model directory")
     quantize.add_quantize_args(sp)
     sp.set_defaults(func=quantize.quantize)
+    sp = sub.add_parser("channel-softmax", help="write the channel softmax graph the Java forecaster runs on logits")
+    channel_softmax.add_channel_softmax_args(sp)
+    sp.set_defaults(func=channel_softmax.write)
     sp = sub.add_parser("bench", help="forward throughput and training step time")
     bench.add_bench_args(sp)
     sp.set_defaults(func=bench.bench)

@@ -16,7 +16,7 @@ import org.sigmavrate.domain.token.Tokenizer;
 import org.sigmavrate.model.calibration.CalibratedBands;
 import org.sigmavrate.model.calibration.ObservationBuckets;
 import org.sigmavrate.model.density.CategoricalDensity;
-import org.sigmavrate.model.onnx.Logits;
+import org.sigmavrate.model.onnx.ChannelProbabilities;
 import org.sigmavrate.model.onnx.ModelSequence;
 import org.sigmavrate.model.onnx.SigmaGptSession;
 import org.sigmavrate.model.sampling.BurstSampler;
@@ -150,15 +150,15 @@ public final class SigmaGptForecaster implements WindowForecaster {
         }
         for (int from = 0; from < sorted.size(); from += settings.maxBatch()) {
             int to = Math.min(sorted.size(), from + settings.maxBatch());
-            Logits logits = session.forward(sorted.subList(from, to));
+            ChannelProbabilities probabilities =
+                    session.channelProbabilities(session.forward(sorted.subList(from, to)));
             for (int i = from; i < to; i++) {
                 WindowDensity d = out.get(owners.get(bySize[i]));
                 int k = d.knownOrder().length;
                 for (int j = 0; j < d.unknown().length; j++) {
                     int pos = (int) d.unknown()[j];
                     Channel c = grid.channelOf(pos);
-                    double[] p = logits.blockProbabilities(i - from, k + j, tokenizer.firstToken(c),
-                            tokenizer.scale(c).size());
+                    double[] p = probabilities.of(i - from, k + j, c);
                     d.byPosition()[pos] = new CategoricalDensity(tokenizer.scale(c), p);
                 }
             }

@@ -17,6 +17,7 @@ import org.sigmavrate.domain.forecast.WindowForecast;
 import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.grid.GriddedFlight;
 import org.sigmavrate.model.density.CategoricalDensity;
+import org.sigmavrate.model.onnx.ChannelProbabilities;
 import org.sigmavrate.model.onnx.Logits;
 import org.sigmavrate.model.onnx.ModelSequence;
 import org.sigmavrate.model.onnx.SigmaGptSession;
@@ -89,6 +90,45 @@ class DensityAndSamplingTest {
             }
         }
         assertTrue(worst <= 1e-4, "density mode differs from the causal conditional by " + worst);
+    }
+
+    @Test
+    void channelProbabilitiesAreEachChannelsSoftmaxOfTheLogits() {
+        long[] order = {20, 21, 40, 41, 3, 90};
+        long[] tokens = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            Channel c = session.spec().grid().channelOf((int) order[i]);
+            tokens[i] = session.spec().tokenizer().encode(c, c == Channel.VERTICAL_RATE ? -1280 + 64 * i : 31000 + 25 * i);
+        }
+        long[] queries = {0, 1, 22, 23, 61, 126, 127};
+        List<ModelSequence> batch = new ArrayList<>();
+        batch.add(sequences.density(order, tokens, order.length, queries, queries.length));
+        batch.add(sequences.density(order, tokens, 3, queries, 4));
+        Logits logits = session.forward(batch);
+        ChannelProbabilities probabilities = session.channelProbabilities(logits);
+        double worst = 0;
+        int rows = 0;
+        for (int b = 0; b < batch.size(); b++) {
+            int known = b == 0 ? order.length : 3;
+            int asked = b == 0 ? queries.length : 4;
+            for (int step = known; step < known + asked; step++) {
+                for (Channel c : Channel.values()) {
+                    double[] got = probabilities.of(b, step, c);
+                    double[] exact = logits.blockProbabilities(b, step, session.spec().tokenizer().firstToken(c),
+                            session.spec().tokenizer().scale(c).size());
+                    assertEquals(exact.length, got.length);
+                    double sum = 0;
+                    for (int k = 0; k < got.length; k++) {
+                        worst = Math.max(worst, Math.abs(got[k] - exact[k]));
+                        sum += got[k];
+                    }
+                    assertEquals(1, sum, 1e-5, "row " + step + " of " + b + ", " + c);
+                    rows++;
+                }
+            }
+        }
+        assertEquals(2 * (7 + 4), rows);
+        assertTrue(worst < 1e-6, "ONNX Runtime's softmax differs from the double-precision one by " + worst);
     }
 
     @Test

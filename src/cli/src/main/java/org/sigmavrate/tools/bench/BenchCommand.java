@@ -17,6 +17,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 import org.sigmavrate.domain.forecast.ObservedWindow;
+import org.sigmavrate.domain.grid.Channel;
 import org.sigmavrate.domain.spec.SpecLoader;
 import org.sigmavrate.ingest.FlightReaders;
 import org.sigmavrate.model.SigmaGptForecaster;
@@ -24,6 +25,8 @@ import org.sigmavrate.model.WindowDensity;
 import org.sigmavrate.model.eval.EvalWindow;
 import org.sigmavrate.model.eval.EvalWindows;
 import org.sigmavrate.model.eval.Protocol;
+import org.sigmavrate.model.onnx.ChannelProbabilities;
+import org.sigmavrate.model.onnx.Logits;
 import org.sigmavrate.model.onnx.ModelSequence;
 import org.sigmavrate.model.onnx.SigmaGptSession;
 import org.sigmavrate.model.sampling.BurstSampler;
@@ -47,7 +50,9 @@ import picocli.CommandLine.Option;
                 "(SigmaGptSession.forward: building sequences, masks, direct buffers, pinned output) against a raw",
                 "OrtSession.run loop on pre-built tensors, per batch size, length and number of output rows (the",
                 "logits of the last R steps, as a density pass reads its queries; a v1 model computes every row);",
-                "(2) burst against sequential",
+                "(2) the channel softmax of a density pass on the same logits: Java (a Math.exp per bin of each row's",
+                "channel) against ONNX Runtime (ChannelSoftmax, both channels' blocks), per batch at the first",
+                "length and the largest --output-rows; (3) burst against sequential",
                 "sampling on sparse10 windows of real flights: forward calls, steps and wall time per joint sample."})
 public class BenchCommand implements Callable<Integer> {
     @Option(names = "--batches", defaultValue = "1,4,16,64", split = ",", description = "batch sizes (default: ${DEFAULT-VALUE})")
@@ -115,6 +120,10 @@ public class BenchCommand implements Callable<Integer> {
                     forwardRows(sessions, length, requested <= 0 || requested > length ? length : requested);
                 }
             }
+            int softmaxRows = Math.min(lengths[0], Arrays.stream(outputRows).max().orElse(0));
+            if (softmaxRows > 0 && session.selectsRows()) {
+                channelSoftmax(session, lengths[0], softmaxRows);
+            }
             if (inputs != null && !inputs.isEmpty()) {
                 sampling(session);
             }
@@ -151,6 +160,50 @@ public class BenchCommand implements Callable<Integer> {
                         n > 1 ? String.format(Locale.ROOT, " %8.2f %8.2f  %s", java[0] / java[m], cpu[0] / cpu[m],
                                 sessions.get(m).modelId()) : "");
             }
+        }
+    }
+
+    /**
+     * The two ways to the bin probabilities of a density pass's query rows, alternated in rounds on the logits of one
+     * forward call (the best round kept): what {@code SigmaGptForecaster.densities} did before {@link
+     * org.sigmavrate.model.onnx.ChannelSoftmax} and what it does now, each ending in one double[] per row.
+     */
+    private void channelSoftmax(SigmaGptSession session, int length, int rows) {
+        var tokenizer = session.spec().tokenizer();
+        var grid = session.spec().grid();
+        System.out.printf(Locale.ROOT, "%nchannel softmax, %d rows per sequence of length %d (the query rows of a "
+                + "density pass):%n%6s %8s %14s %14s %9s %16s%n", rows, length, "batch", "rows", "java us/row",
+                "onnx us/row", "speed-up", "saved ms/window");
+        for (int batch : batches) {
+            List<ModelSequence> seqs = new ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                seqs.add(causal(session, length, rows, b));
+            }
+            Logits logits = session.forward(seqs);
+            int first = length - rows;
+            double java = Double.MAX_VALUE;
+            double onnx = Double.MAX_VALUE;
+            for (int round = 0; round < rounds; round++) {
+                java = Math.min(java, time(() -> {
+                    for (int b = 0; b < batch; b++) {
+                        for (int step = first; step < length; step++) {
+                            Channel c = grid.channelOf((int) seqs.get(b).posOut()[step]);
+                            logits.blockProbabilities(b, step, tokenizer.firstToken(c), tokenizer.scale(c).size());
+                        }
+                    }
+                })[1]);
+                onnx = Math.min(onnx, time(() -> {
+                    ChannelProbabilities p = session.channelProbabilities(logits);
+                    for (int b = 0; b < batch; b++) {
+                        for (int step = first; step < length; step++) {
+                            p.of(b, step, grid.channelOf((int) seqs.get(b).posOut()[step]));
+                        }
+                    }
+                })[1]);
+            }
+            int n = batch * rows;
+            System.out.printf(Locale.ROOT, "%6d %8d %14.2f %14.2f %9.2f %16.3f%n", batch, n, java / n * 1e6,
+                    onnx / n * 1e6, java / onnx, (java - onnx) / batch * 1e3);
         }
     }
 

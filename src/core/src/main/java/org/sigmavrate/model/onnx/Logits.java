@@ -71,11 +71,21 @@ public final class Logits {
     }
 
     private int offset(int b, int step) {
+        return rowIndex(b, step) * vocab;
+    }
+
+    /** The output row, among all {@code batch * rows}, that holds step {@code step} of sequence {@code b}. */
+    int rowIndex(int b, int step) {
         int row = step - firstStep[b];
         if (row < 0 || row >= steps[b]) {
             throw new IllegalArgumentException("the logits of step " + step + " of sequence " + b + " were not asked "
                     + "for (steps " + firstStep[b] + ".." + (firstStep[b] + steps[b] - 1) + "; see ModelSequence.outputFrom)");
         }
-        return (b * rows + row) * vocab;
+        return b * rows + row;
+    }
+
+    /** The buffer the logits are in, row after row from index 0 ({@link ChannelSoftmax} reads it in place). */
+    FloatBuffer data() {
+        return data;
     }
 }

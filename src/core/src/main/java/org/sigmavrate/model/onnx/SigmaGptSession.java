@@ -50,10 +50,11 @@ public final class SigmaGptSession implements AutoCloseable {
     private final InferenceMetrics metrics;
     private final Map<String, String> metadata;
     private final boolean selectsRows;
+    private final ChannelSoftmax channelSoftmax;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     private SigmaGptSession(Path directory, Spec spec, String modelId, OrtEnvironment env, OrtSession session,
-            String provider, Map<String, String> metadata, boolean selectsRows) {
+            String provider, Map<String, String> metadata, boolean selectsRows, ChannelSoftmax channelSoftmax) {
         this.directory = directory;
         this.spec = spec;
         this.modelId = modelId;
@@ -63,6 +64,7 @@ public final class SigmaGptSession implements AutoCloseable {
         this.metrics = new InferenceMetrics(provider);
         this.metadata = metadata;
         this.selectsRows = selectsRows;
+        this.channelSoftmax = channelSoftmax;
     }
 
     /** Opens the model in {@code directory}, which must have been trained with the bundled spec. */
@@ -113,7 +115,7 @@ public final class SigmaGptSession implements AutoCloseable {
                 LOG.infof("  output %s: %s", out.getKey(), out.getValue().getInfo());
             }
             return new SigmaGptSession(directory, running, modelId, env, session, provider[0], Map.copyOf(props),
-                    selectsRows);
+                    selectsRows, ChannelSoftmax.open(env, running, config.intraOpThreads()));
         } catch (OrtException e) {
             closeQuietly(session);
             throw new ModelLoadException("cannot load " + onnx + ": " + e.getMessage(), e);
@@ -348,6 +350,14 @@ public final class SigmaGptSession implements AutoCloseable {
         return new Logits(buffers.logits, batch, rows, vocab, firstStep, steps);
     }
 
+    /**
+     * Each channel's bin probabilities for the output rows of {@code logits} (this thread's latest forward call),
+     * computed by ONNX Runtime ({@link ChannelSoftmax}); valid until this thread's next call.
+     */
+    public ChannelProbabilities channelProbabilities(Logits logits) {
+        return channelSoftmax.of(logits);
+    }
+
     /** The underlying session, for a raw benchmark loop. */
     public OrtSession ortSession() {
         return session;
@@ -360,6 +370,7 @@ public final class SigmaGptSession implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(session);
+        channelSoftmax.close();
     }
 
     private static void closeQuietly(OrtSession session) {
