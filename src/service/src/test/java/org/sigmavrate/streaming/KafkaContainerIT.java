@@ -2,7 +2,6 @@ package org.sigmavrate.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.sigmavrate.avro.v1.SurveillanceReport;
 import org.sigmavrate.config.ConfigDefaults;
@@ -38,12 +36,7 @@ class KafkaContainerIT {
     void reportsInBandsOutOnTheApacheKafkaImage() throws Exception {
         StreamingSettings settings = ConfiguredSettings.streaming(ConfigDefaults.forecaster(), SpecLoader.bundled());
         TopicAdmin.ensure(KAFKA.getBootstrapServers(), settings.topics(), 2, (short) 1);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tc");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("tc").toString());
+        Properties props = TestBroker.streamsProperties(KAFKA.getBootstrapServers(), "tc");
         try (KafkaStreams streams = new KafkaStreams(ForecastTopology.build(settings, SpecLoader.bundled(),
                 new AltitudeDifferenceForecaster(), AvroFormat.singleObject(), StreamingMetrics.noop()), props)) {
             streams.start();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +21,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 import org.sigmavrate.batching.BatchLimits;
@@ -77,12 +75,7 @@ class ForecasterFaultsIT {
             StreamingSettings settings = Fixtures.settings(SPEC).withTopics(topics)
                     .withLimits(new BatchLimits(2, 1_000, 1024));
             StreamingMetrics metrics = StreamingMetrics.noop();
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "forecaster-faults");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("forecaster-faults").toString());
-            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+            Properties props = TestBroker.streamsProperties(bootstrap, "forecaster-faults");
             List<Throwable> died = Collections.synchronizedList(new ArrayList<>());
             try (KafkaStreams streams = new KafkaStreams(ForecastTopology.build(settings, SPEC,
                     new FaultyForecaster(), AvroFormat.singleObject(), metrics, pool), props)) {

@@ -1,7 +1,12 @@
 package org.sigmavrate.streaming;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Properties;
+
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * A real single-node KRaft broker in the test JVM (kafka-test-common-runtime), set up for exactly-once with one
@@ -42,6 +47,21 @@ public final class TestBroker implements AutoCloseable {
     /** One combined broker+controller node. */
     public static TestKitNodes nodes() {
         return new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
+    }
+
+    /**
+     * Kafka Streams properties for a test application on a one-broker cluster: exactly-once v2 as in production, one
+     * replica, a fresh state folder, and a 100 ms commit interval so that committed outputs show up quickly.
+     */
+    public static Properties streamsProperties(String bootstrap, String applicationId) throws IOException {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId).toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        return p;
     }
 
     public String bootstrapServers() {
