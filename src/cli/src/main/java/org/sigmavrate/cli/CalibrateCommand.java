@@ -58,9 +58,8 @@ public class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "20240415", description = "seed of the observed steps, as evaluate's (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--max-known", description = "as evaluate's --max-known (default: ${DEFAULT-VALUE})")
-    @ConfigKey("forecaster.max-known-positions")
-    int maxKnown;
+    @Mixin
+    ContextOptions context;
 
     @Option(names = "--max-windows", defaultValue = "0", description = "fit on the first N windows only (0: all)")
     int maxWindows;
@@ -94,8 +93,8 @@ public class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (maxKnown < 0) {
-            System.err.println("calibrate: --max-known must be >= 0 (0: all observed positions)");
+        if (context.invalid() != null) {
+            System.err.println("calibrate: " + context.invalid());
             return 2;
         }
         if (noModel && out == null) {
@@ -109,7 +108,8 @@ public class CalibrateCommand implements Callable<Integer> {
             consistency = consistencyOptions.setting();
             chosen = EvalInputs.protocols(protocols);
             conformity = ConformalBands.Score.parse(score);
-            new ForecastSettings(quantiles, 0, ForecastSettings.SamplerKind.BURST, BurstVariant.EXACT, 1, 0, consistency);
+            new ForecastSettings(quantiles, 0, ForecastSettings.SamplerKind.BURST, BurstVariant.EXACT, 1, 0, 0,
+                    consistency);
             if (ConformalBands.coveragesOf(quantiles).length == 0) {
                 throw new IllegalArgumentException("--quantiles " + Arrays.toString(quantiles)
                         + " has no central interval to fit (only the median)");
@@ -129,8 +129,8 @@ public class CalibrateCommand implements Callable<Integer> {
             Path target = out;
             if (!noModel) {
                 session = modelOptions.open();
-                model = new SigmaGptForecaster(session, ConfiguredSettings.forecast(config).withSamples(0).withMaxKnown(maxKnown)
-                        .withAltitudeConsistency(consistency));
+                model = new SigmaGptForecaster(session, context.applyTo(ConfiguredSettings.forecast(config))
+                        .withSamples(0).withAltitudeConsistency(consistency));
                 System.err.println("calibrate: fitting the band corrections around the quantiles published with "
                         + "altitude consistency " + consistency.describe());
                 target = out != null ? out : session.directory().resolve(Calibration.FILE_NAME);

@@ -85,11 +85,8 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "draw joint samples only for the first N windows (0: all); the sample row says how many it scored")
     int sampleWindows;
 
-    @ConfigKey("forecaster.max-known-positions")
-    @Option(names = "--max-known",
-            description = "condition the σ-GPT on at most this many observed positions per window, those nearest to the "
-                    + "hidden ones (the service's forecaster.max-known-positions); 0: all (default: ${DEFAULT-VALUE})")
-    int maxKnown;
+    @Mixin
+    ContextOptions context;
 
     @Option(names = "--bootstrap", defaultValue = "2000",
             description = "bootstrap replicates (flights resampled with replacement, seeded by --seed) of the 95%% "
@@ -132,8 +129,8 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (maxKnown < 0) {
-            System.err.println("evaluate: --max-known must be >= 0 (0: all observed positions)");
+        if (context.invalid() != null) {
+            System.err.println("evaluate: " + context.invalid());
             return 2;
         }
         AltitudeConsistency consistency;
@@ -171,8 +168,8 @@ public class EvaluateCommand implements Callable<Integer> {
             LeftToRightSampler l2r = null;
             if (!noModel) {
                 session = modelOptions.open();
-                model = new SigmaGptForecaster(session, ConfiguredSettings.forecast(config).withSamples(samples)
-                        .withMaxKnown(maxKnown).withAltitudeConsistency(consistency));
+                model = new SigmaGptForecaster(session, context.applyTo(ConfiguredSettings.forecast(config))
+                        .withSamples(samples).withAltitudeConsistency(consistency));
                 System.err.println("evaluate: altitude consistency of the published rates (the conformal row): "
                         + consistency.describe() + "; the density row is the raw model, the altitude-consistent row "
                         + "uses " + consistency.parameters());
@@ -241,7 +238,8 @@ public class EvaluateCommand implements Callable<Integer> {
             json.put("flights", loaded.flights());
             json.put("windows", windows.size());
             json.put("seed", seed);
-            json.put("max_known_positions", maxKnown);
+            json.put("max_known_positions", context.maxKnown());
+            json.put("max_known_span_steps", context.maxKnownSpan());
             json.put("samples", samples);
             json.put("altitude_consistency", consistency.toMap());
             json.put("altitude_consistent_band", consistent.band().percent());
@@ -325,9 +323,9 @@ public class EvaluateCommand implements Callable<Integer> {
             info.put("conformal_dropped", "fitted for model " + c.modelId());
             c = c.withoutConformal();
         } else if (c.conformal() != null && model != null) {
-            if (c.maxKnown() != maxKnown) {
+            if (c.maxKnown() != context.maxKnown()) {
                 System.err.printf("evaluate: warning: the calibration's band corrections were fitted with --max-known "
-                        + "%d, this run uses %d%n", c.maxKnown(), maxKnown);
+                        + "%d, this run uses %d%n", c.maxKnown(), context.maxKnown());
             }
             String mismatch = CalibratedBands.consistencyMismatch(c.consistency(),
                     model.settings().altitudeConsistency());

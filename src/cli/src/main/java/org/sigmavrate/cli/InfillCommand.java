@@ -83,11 +83,8 @@ public class InfillCommand implements Callable<Integer> {
     @ConfigKey("forecaster.quantiles")
     double[] quantiles;
 
-    @ConfigKey("forecaster.max-known-positions")
-    @Option(names = "--max-known",
-            description = "condition on at most this many observed positions per window, those nearest to the unknown "
-                    + "ones; 0: all (default: ${DEFAULT-VALUE})")
-    int maxKnown;
+    @Mixin
+    ContextOptions context;
 
     @Option(names = "--batch-windows", defaultValue = "8", description = "windows per batched model call (default: ${DEFAULT-VALUE})")
     int batchWindows;
@@ -117,7 +114,7 @@ public class InfillCommand implements Callable<Integer> {
         Spec spec = SpecLoader.bundled();
         ForecastSettings settings;
         try {
-            settings = ConfiguredSettings.forecast(config).withSamples(samples).withLevels(quantiles).withMaxKnown(maxKnown)
+            settings = context.applyTo(ConfiguredSettings.forecast(config)).withSamples(samples).withLevels(quantiles)
                     .withAltitudeConsistency(consistencyOptions.setting());
         } catch (IllegalArgumentException e) {
             System.err.println("infill: " + e.getMessage());

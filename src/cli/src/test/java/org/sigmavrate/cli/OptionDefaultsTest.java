@@ -27,7 +27,8 @@ class OptionDefaultsTest {
         assertEquals(0, infill.exitCode());
         String help = words(infill.getOutput());
         assertTrue(help.contains("(default: " + DEFAULTS.offline().samples() + ")"), help);
-        assertTrue(help.contains("ones; 0: all (default: " + DEFAULTS.maxKnownPositions() + ")"), help);
+        assertTrue(help.contains("); 0: all (default: " + DEFAULTS.maxKnownPositions() + ")"), help);
+        assertTrue(help.contains("0: no such limit (default: " + DEFAULTS.maxKnownSpanSteps() + ")"), help);
         assertTrue(help.contains("(default: 0.05,0.25,0.5,0.75,0.95)"), help);
         assertTrue(help.contains("(default: " + DEFAULTS.intraOpThreads() + "; 1 is often fastest"), help);
         assertTrue(help.contains("or auto (default: auto)"), help);
@@ -65,12 +66,13 @@ class OptionDefaultsTest {
         InfillCommand command = new InfillCommand();
         CommandLine cli = new CommandLine(command).setDefaultValueProvider(new OptionDefaults(ConfigDefaults.config(
                 Map.of("forecaster.max-known-positions", "8", "forecaster.calibrated-bands", "false",
-                        "forecaster.altitude-consistency.enabled", "false"))));
+                        "forecaster.altitude-consistency.enabled", "false", "forecaster.max-known-span-steps", "3"))));
         cli.parseArgs("--input", "x.csv", "--out", "y.jsonl");
-        assertEquals(8, command.maxKnown);
+        assertEquals(8, command.context.maxKnown());
+        assertEquals(3, command.context.maxKnownSpan(), "a mixin's option takes its key's value too");
         assertTrue(command.noCalibration, "forecaster.calibrated-bands=false: --no-calibration by default");
         assertEquals(false, command.consistencyOptions.enabled);
         cli.parseArgs("--input", "x.csv", "--out", "y.jsonl", "--max-known", "4");
-        assertEquals(4, command.maxKnown, "the option wins");
+        assertEquals(4, command.context.maxKnown(), "the option wins");
     }
 }

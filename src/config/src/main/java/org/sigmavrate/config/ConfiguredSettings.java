@@ -107,9 +107,10 @@ public final class ConfiguredSettings {
         AltitudeConsistency consistency = altitudeConsistency(config.altitudeConsistency());
         try {
             return new ForecastSettings(levels(config), config.samples(), config.sampler(), BurstVariant.EXACT,
-                    config.maxBatchSequences(), config.maxKnownPositions(), consistency);
+                    config.maxBatchSequences(), config.maxKnownPositions(), config.maxKnownSpanSteps(), consistency);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("forecaster.quantiles/samples/max-batch-sequences/max-known-positions: "
+            throw new IllegalArgumentException("forecaster.quantiles/samples/max-batch-sequences/max-known-positions/"
+                    + "max-known-span-steps: "
                     + e.getMessage(), e);
         }
     }

@@ -15,11 +15,12 @@ import org.sigmavrate.model.sampling.BurstVariant;
  * @param maxBatch       most sequences per forward call
  * @param maxKnown       most observed positions a window is conditioned on (0: all): beyond it, those nearest in
  *                       time to a position asked about are kept (see {@link ContextSelector})
+ * @param maxKnownSpan   steps beyond the nearest observed one within which observed positions are kept (0: any)
  * @param altitudeConsistency whether the published rates are shifted to agree with the observed altitudes
 
  */
 public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind sampler, BurstVariant burstVariant,
-        int maxBatch, int maxKnown, AltitudeConsistency altitudeConsistency) {
+        int maxBatch, int maxKnown, int maxKnownSpan, AltitudeConsistency altitudeConsistency) {
     public enum SamplerKind {
         BURST, SEQUENTIAL
     }
@@ -32,8 +33,8 @@ public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind
                         + Arrays.toString(quantileLevels));
             }
         }
-        if (samples < 0 || maxBatch < 1 || maxKnown < 0) {
-            throw new IllegalArgumentException("samples >= 0, max batch >= 1 and max known >= 0 (0: all)");
+        if (samples < 0 || maxBatch < 1 || maxKnown < 0 || maxKnownSpan < 0) {
+            throw new IllegalArgumentException("samples >= 0, max batch >= 1, max known and its span >= 0 (0: all)");
         }
         if (altitudeConsistency == null) {
             throw new IllegalArgumentException("altitude consistency: a setting, off or on");
@@ -41,25 +42,32 @@ public record ForecastSettings(double[] quantileLevels, int samples, SamplerKind
     }
 
     public ForecastSettings withSamples(int n) {
-        return new ForecastSettings(quantileLevels, n, sampler, burstVariant, maxBatch, maxKnown, altitudeConsistency);
+        return new ForecastSettings(quantileLevels, n, sampler, burstVariant, maxBatch, maxKnown, maxKnownSpan,
+                altitudeConsistency);
     }
 
     public ForecastSettings withLevels(double[] levels) {
-        return new ForecastSettings(levels, samples, sampler, burstVariant, maxBatch, maxKnown,
+        return new ForecastSettings(levels, samples, sampler, burstVariant, maxBatch, maxKnown, maxKnownSpan,
                 altitudeConsistency);
     }
 
     public ForecastSettings withSampler(SamplerKind kind) {
-        return new ForecastSettings(quantileLevels, samples, kind, burstVariant, maxBatch, maxKnown,
+        return new ForecastSettings(quantileLevels, samples, kind, burstVariant, maxBatch, maxKnown, maxKnownSpan,
                 altitudeConsistency);
     }
 
     public ForecastSettings withMaxKnown(int positions) {
-        return new ForecastSettings(quantileLevels, samples, sampler, burstVariant, maxBatch, positions,
+        return new ForecastSettings(quantileLevels, samples, sampler, burstVariant, maxBatch, positions, maxKnownSpan,
+                altitudeConsistency);
+    }
+
+    public ForecastSettings withMaxKnownSpan(int steps) {
+        return new ForecastSettings(quantileLevels, samples, sampler, burstVariant, maxBatch, maxKnown, steps,
                 altitudeConsistency);
     }
 
     public ForecastSettings withAltitudeConsistency(AltitudeConsistency consistency) {
-        return new ForecastSettings(quantileLevels, samples, sampler, burstVariant, maxBatch, maxKnown, consistency);
+        return new ForecastSettings(quantileLevels, samples, sampler, burstVariant, maxBatch, maxKnown, maxKnownSpan,
+                consistency);
     }
 }

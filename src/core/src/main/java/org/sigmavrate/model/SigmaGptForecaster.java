@@ -83,7 +83,7 @@ public final class SigmaGptForecaster implements WindowForecaster {
         this.sampler = settings.sampler() == ForecastSettings.SamplerKind.SEQUENTIAL
                 ? new SequentialSampler(session, settings.maxBatch())
                 : new BurstSampler(session, settings.maxBatch(), settings.burstVariant(), 1);
-        this.context = new ContextSelector(grid, settings.maxKnown());
+        this.context = new ContextSelector(grid, settings.maxKnown(), settings.maxKnownSpan());
         this.ownsSession = ownsSession;
         this.consistentRates = settings.altitudeConsistency().enabled() ? settings.altitudeConsistency().rates() : null;
     }

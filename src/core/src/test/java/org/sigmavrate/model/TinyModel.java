@@ -45,7 +45,7 @@ public final class TinyModel {
      * ForecasterConfig, out of the core's reach).
      */
     public static ForecastSettings settings(int samples, AltitudeConsistency consistency) {
-        return new ForecastSettings(LEVELS, samples, ForecastSettings.SamplerKind.BURST, BurstVariant.EXACT, 16, 32,
+        return new ForecastSettings(LEVELS, samples, ForecastSettings.SamplerKind.BURST, BurstVariant.EXACT, 16, 32, 0,
                 consistency);
     }
 }
