@@ -232,9 +232,7 @@ class BadRecordsTest {
                         context.forward(r);
                     }
                 }).to("out", Produced.with(Serdes.String(), Serdes.String()));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "handler-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        Properties props = Fixtures.driverProperties("handler-test");
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndCountHandler.class.getName());
         double before = metrics.count("sigmavrate.records.skipped", "handler", "processing");
         try (TopologyTestDriver d = new TopologyTestDriver(builder.build(), props)) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -75,10 +73,7 @@ class FailedForecastsTest {
         final TestOutputTopic<String, String> failures;
 
         Harness(StreamingSettings settings, WindowForecaster forecaster, Executor executor) throws Exception {
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd").toString());
+            Properties props = Fixtures.driverProperties("sigma-vrate-test");
             driver = new TopologyTestDriver(ForecastTopology.build(settings, SPEC, forecaster,
                     AvroFormat.singleObject(), metrics, executor), props, Instant.ofEpochMilli(Fixtures.T0 + 3_600_000));
             drivers.add(driver);

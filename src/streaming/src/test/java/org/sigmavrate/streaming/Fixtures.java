@@ -1,8 +1,13 @@
 package org.sigmavrate.streaming;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Instant;
+import java.util.Properties;
 
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsConfig;
 import org.sigmavrate.avro.v1.SurveillanceReport;
 import org.sigmavrate.avro.v1.VerticalRateSource;
 import org.sigmavrate.batching.BatchLimits;
@@ -15,6 +20,19 @@ final class Fixtures {
     static final Serde<SurveillanceReport> REPORTS = AvroFormat.singleObjectSerde(SurveillanceReport.class);
 
     private Fixtures() {
+    }
+
+    /** Properties of a TopologyTestDriver: the application id, no broker, a fresh state folder. */
+    static Properties driverProperties(String applicationId) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return props;
     }
 
     /**

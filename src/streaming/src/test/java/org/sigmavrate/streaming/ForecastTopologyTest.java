@@ -20,7 +20,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -53,14 +52,7 @@ class ForecastTopologyTest {
         final TestOutputTopic<String, byte[]> dead;
 
         Harness(StreamingSettings settings) {
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            try {
-                props.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("ttd").toString());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            Properties props = Fixtures.driverProperties("sigma-vrate-test");
             driver = new TopologyTestDriver(ForecastTopology.build(settings, SPEC, new AltitudeDifferenceForecaster(),
                     AvroFormat.singleObject(), metrics), props, Instant.ofEpochMilli(Fixtures.T0 + 3_600_000));
             drivers.add(driver);

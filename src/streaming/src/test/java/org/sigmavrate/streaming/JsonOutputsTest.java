@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +13,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -39,10 +37,7 @@ class JsonOutputsTest {
     private static final StreamingSettings SETTINGS = Fixtures.settings(SPEC);
 
     private static List<KeyValue<String, byte[]>>[] run(AvroFormat format) throws Exception {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-json-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd").toString());
+        Properties props = Fixtures.driverProperties("sigma-vrate-json-test");
         try (TopologyTestDriver driver = new TopologyTestDriver(ForecastTopology.build(SETTINGS, SPEC,
                 new AltitudeDifferenceForecaster(), format, StreamingMetrics.noop()), props,
                 Instant.ofEpochMilli(Fixtures.T0 + 3_600_000))) {

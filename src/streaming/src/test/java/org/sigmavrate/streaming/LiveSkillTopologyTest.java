@@ -18,7 +18,6 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -58,10 +57,7 @@ class LiveSkillTopologyTest {
         reports.removeIf(r -> !r.icao24().equals(icao));
         assertTrue(reports.size() > 100, "airborne reports of " + icao + ": " + reports.size());
 
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-skill-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("ttd").toString());
+        Properties props = Fixtures.driverProperties("sigma-vrate-skill-test");
         StreamingMetrics metrics = StreamingMetrics.noop();
         SigmaGptForecaster forecaster = new SigmaGptForecaster(TinyModel.session(),
                 TinyModel.settings(0, TinyModel.CONSISTENT.withEnabled(false)));

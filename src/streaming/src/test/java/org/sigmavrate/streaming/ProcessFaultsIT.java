@@ -43,7 +43,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.TaskMetadata;
@@ -161,10 +160,7 @@ class ProcessFaultsIT {
     /** What the topology gives for the whole input without faults (one batch at the end: outputs do not depend on it). */
     private static List<String> expected(String prefix) throws IOException {
         StreamingSettings.Topics topics = topics(prefix);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "expected-" + prefix);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("expected").toString());
+        Properties props = Fixtures.driverProperties("expected-" + prefix);
         try (TopologyTestDriver driver = new TopologyTestDriver(ForecastTopology.build(settings(prefix), SPEC,
                 new AltitudeDifferenceForecaster(), AvroFormat.singleObject(), StreamingMetrics.noop()), props)) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic(topics.input(), new ByteArraySerializer(),

@@ -31,7 +31,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -59,10 +58,7 @@ class PythonConsumerIT {
 
     /** The bands the topology writes for three climbing aircraft, with callsigns and positions. */
     private static List<TestRecord<String, byte[]>> bands(AvroFormat format) throws IOException {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-python-it");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd").toString());
+        Properties props = Fixtures.driverProperties("sigma-vrate-python-it");
         try (TopologyTestDriver driver = new TopologyTestDriver(ForecastTopology.build(SETTINGS, SPEC,
                 new AltitudeDifferenceForecaster(), format, StreamingMetrics.noop()), props,
                 Instant.ofEpochMilli(Fixtures.T0 + 3_600_000))) {

@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -70,10 +69,7 @@ class ReforecastTopologyTest {
 
     private static Run run(StreamingSettings settings, List<Report> reports) throws Exception {
         StreamingMetrics metrics = StreamingMetrics.noop();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-reforecast-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("ttd").toString());
+        Properties props = Fixtures.driverProperties("sigma-vrate-reforecast-test");
         try (TopologyTestDriver driver = new TopologyTestDriver(ForecastTopology.build(settings, SPEC,
                 new AltitudeDifferenceForecaster(), AvroFormat.singleObject(), metrics), props,
                 Instant.ofEpochMilli(Fixtures.T0 + 3_600_000))) {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +18,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -86,14 +83,7 @@ class SigmaGptTopologyTest {
 
         Harness(StreamingSettings settings, WindowForecaster forecaster, java.util.concurrent.Executor inference) {
             this.settings = settings;
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sigma-vrate-sgpt-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            try {
-                props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd-sgpt").toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Properties props = Fixtures.driverProperties("sigma-vrate-sgpt-test");
             driver = new TopologyTestDriver(ForecastTopology.build(settings, SPEC, forecaster, AvroFormat.singleObject(),
                     metrics, inference), props, Instant.ofEpochMilli(Fixtures.T0 + 3_600_000));
             StreamingSettings.Topics t = settings.topics();

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -60,14 +57,7 @@ class StateExpiryTopologyTest {
         final KeyValueStore<String, DensityBands> latest;
 
         Harness(Executor inference) {
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            try {
-                props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd").toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Properties props = Fixtures.driverProperties(APP);
             driver = new TopologyTestDriver(ForecastTopology.build(SETTINGS, SPEC, new AltitudeDifferenceForecaster(),
                     AvroFormat.singleObject(), metrics, inference), props, Instant.ofEpochMilli(Fixtures.T0 + 3_600_000));
             drivers.add(driver);
