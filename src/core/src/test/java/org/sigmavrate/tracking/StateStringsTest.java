@@ -50,6 +50,29 @@ class StateStringsTest {
     }
 
     @Test
+    void aBufferHoldsTheSameBytesAsTheStreamAndChecksTheLengthToo() throws IOException {
+        String huge = "\u00e9".repeat(40_000);
+        byte[][] utf8 = {StateStrings.utf8(huge), StateStrings.utf8(null), StateStrings.utf8(""), StateStrings.utf8("opensky")};
+        int size = 0;
+        for (byte[] u : utf8) {
+            size += StateStrings.size(u);
+        }
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
+        for (byte[] u : utf8) {
+            StateStrings.put(out, u);
+        }
+        assertEquals(0, out.remaining());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(written(huge, null, "", "opensky"), out.array());
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(out.array());
+        assertEquals(huge, StateStrings.get(in));
+        assertNull(StateStrings.get(in));
+        assertEquals("", StateStrings.get(in));
+        assertEquals("opensky", StateStrings.get(in));
+        byte[] corrupt = {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 'a', 'b'};
+        assertThrows(IllegalStateException.class, () -> StateStrings.get(java.nio.ByteBuffer.wrap(corrupt)));
+    }
+
+    @Test
     void aPendingWindowWithADataSourceOverSixtyFourKilobytesSurvivesItsBytes() {
         String huge = "d".repeat(70_000);
         GriddedFlight g = new GriddedFlight("3c6586-20230601T120000Z", huge, 1_685_620_800_000L, 10_000,
