@@ -1,11 +1,6 @@
 package org.sigmavrate.batching;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,88 +56,113 @@ public record PendingWindow(ObservedWindow window, double change, long queuedAtM
                 && window.window().flightId().equals(other.window.window().flightId());
     }
 
+    /**
+     * The windows in their stored form, format {@link #FORMAT}: written into one exactly sized buffer, the bytes a
+     * DataOutputStream would write (big-endian, NaN as its canonical bits), as {@code FlightTrack#toBytes()}.
+     */
     public static byte[] encode(List<PendingWindow> windows) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(windows.size() * 1200);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeInt(windows.size());
-            for (PendingWindow p : windows) {
-                ObservedWindow w = p.window;
-                GriddedFlight g = w.window();
-                writeString(out, w.icao24());
-                writeString(out, g.flightId());
-                writeString(out, g.dataSource() == null ? "" : g.dataSource());
-                out.writeLong(g.startMillis());
-                out.writeLong(g.stepMillis());
-                out.writeLong(w.lastReportTime());
-                out.writeLong(w.seed());
-                out.writeDouble(p.change);
-                out.writeLong(p.queuedAtMs);
-                out.writeInt(g.steps());
-                for (int s = 0; s < g.steps(); s++) {
-                    out.writeDouble(g.value(s, Channel.VERTICAL_RATE));
-                    out.writeDouble(g.value(s, Channel.ALTITUDE));
-                    out.writeByte(g.rateFlags(s));
-                }
-                writeString(out, w.lastSeen().callsign());
-                out.writeDouble(w.lastSeen().latitudeDeg());
-                out.writeDouble(w.lastSeen().longitudeDeg());
-                writeString(out, p.trigger == null ? null : p.trigger.label());
+        int size = 1 + 4;
+        List<byte[]> strings = new ArrayList<>(windows.size() * 5);
+        for (PendingWindow p : windows) {
+            ObservedWindow w = p.window;
+            GriddedFlight g = w.window();
+            byte[][] own = {StateStrings.utf8(w.icao24()), StateStrings.utf8(g.flightId()),
+                    StateStrings.utf8(g.dataSource() == null ? "" : g.dataSource()),
+                    StateStrings.utf8(w.lastSeen().callsign()), StateStrings.utf8(p.trigger == null ? null : p.trigger.label())};
+            for (byte[] u : own) {
+                strings.add(u);
+                size += StateStrings.size(u);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            size += 6 * 8 + 4 + g.steps() * (8 + 8 + 1) + 2 * 8;
         }
-        return bytes.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(FORMAT);
+        out.putInt(windows.size());
+        int string = 0;
+        for (PendingWindow p : windows) {
+            ObservedWindow w = p.window;
+            GriddedFlight g = w.window();
+            StateStrings.put(out, strings.get(string++));
+            StateStrings.put(out, strings.get(string++));
+            StateStrings.put(out, strings.get(string++));
+            out.putLong(g.startMillis());
+            out.putLong(g.stepMillis());
+            out.putLong(w.lastReportTime());
+            out.putLong(w.seed());
+            putDouble(out, p.change);
+            out.putLong(p.queuedAtMs);
+            out.putInt(g.steps());
+            for (int s = 0; s < g.steps(); s++) {
+                putDouble(out, g.value(s, Channel.VERTICAL_RATE));
+                putDouble(out, g.value(s, Channel.ALTITUDE));
+                out.put(g.rateFlags(s));
+            }
+            StateStrings.put(out, strings.get(string++));
+            putDouble(out, w.lastSeen().latitudeDeg());
+            putDouble(out, w.lastSeen().longitudeDeg());
+            StateStrings.put(out, strings.get(string++));
+        }
+        return out.array();
     }
 
+    /** As DataOutput.writeDouble: NaN as its canonical bits. */
+    private static void putDouble(ByteBuffer out, double v) {
+        out.putLong(Double.doubleToLongBits(v));
+    }
+
+    /**
+     * The windows stored by {@link #encode} in any format from 1 on.
+     *
+     * @throws IllegalStateException on an unknown format or a count the bytes cannot hold; a RuntimeException on
+     *                               bytes that end too soon
+     */
     public static List<PendingWindow> decode(byte[] data) {
         if (data == null) {
             return new ArrayList<>();
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            byte format = in.readByte();
-            if (format < 1 || format > FORMAT) {
-                throw new IllegalStateException("unknown pending window format " + format);
-            }
-            int n = in.readInt();
-            List<PendingWindow> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                String icao24 = readString(in, format);
-                String flightId = readString(in, format);
-                String ds = readString(in, format);
-                long start = in.readLong();
-                long step = in.readLong();
-                long last = in.readLong();
-                long seed = in.readLong();
-                double change = in.readDouble();
-                long queued = in.readLong();
-                int steps = in.readInt();
-                double[] rates = new double[steps];
-                double[] altitudes = new double[steps];
-                byte[] flags = new byte[steps];
-                for (int s = 0; s < steps; s++) {
-                    rates[s] = in.readDouble();
-                    altitudes[s] = in.readDouble();
-                    flags[s] = in.readByte();
-                }
-                LastSeen seen = format >= 3 ? new LastSeen(readString(in, format), in.readDouble(), in.readDouble())
-                        : LastSeen.UNKNOWN;
-                Trigger trigger = format >= 4 ? Trigger.ofLabel(readString(in, format)) : null;
-                GriddedFlight g = new GriddedFlight(flightId, ds.isEmpty() ? null : ds, start, step, rates, altitudes,
-                        flags);
-                out.add(new PendingWindow(new ObservedWindow(icao24, g, last, seed, seen), change, queued, trigger));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ByteBuffer in = ByteBuffer.wrap(data);
+        byte format = in.get();
+        if (format < 1 || format > FORMAT) {
+            throw new IllegalStateException("unknown pending window format " + format);
         }
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining()) {
+            throw new IllegalStateException(n + " pending windows in " + in.remaining() + " bytes");
+        }
+        List<PendingWindow> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String icao24 = readString(in, format);
+            String flightId = readString(in, format);
+            String ds = readString(in, format);
+            long start = in.getLong();
+            long step = in.getLong();
+            long last = in.getLong();
+            long seed = in.getLong();
+            double change = in.getDouble();
+            long queued = in.getLong();
+            int steps = in.getInt();
+            if (steps < 0 || (long) steps * 17 > in.remaining()) {
+                throw new IllegalStateException("a window of " + steps + " steps in " + in.remaining() + " bytes");
+            }
+            double[] rates = new double[steps];
+            double[] altitudes = new double[steps];
+            byte[] flags = new byte[steps];
+            for (int s = 0; s < steps; s++) {
+                rates[s] = in.getDouble();
+                altitudes[s] = in.getDouble();
+                flags[s] = in.get();
+            }
+            LastSeen seen = format >= 3 ? new LastSeen(readString(in, format), in.getDouble(), in.getDouble())
+                    : LastSeen.UNKNOWN;
+            Trigger trigger = format >= 4 ? Trigger.ofLabel(readString(in, format)) : null;
+            GriddedFlight g = new GriddedFlight(flightId, ds.isEmpty() ? null : ds, start, step, rates, altitudes,
+                    flags);
+            out.add(new PendingWindow(new ObservedWindow(icao24, g, last, seed, seen), change, queued, trigger));
+        }
+        return out;
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        StateStrings.write(out, s);
-    }
-
-    private static String readString(DataInputStream in, byte format) throws IOException {
-        return format == 1 ? in.readUTF() : StateStrings.read(in);
+    private static String readString(ByteBuffer in, byte format) {
+        return format == 1 ? StateStrings.getModifiedUtf8(in) : StateStrings.get(in);
     }
 }

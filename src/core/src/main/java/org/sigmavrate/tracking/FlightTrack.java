@@ -1,11 +1,6 @@
 package org.sigmavrate.tracking;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,7 +84,7 @@ public final class FlightTrack {
     private StandingForecast standing;
     /** why the last {@link Outcome#TRIGGERED} triggered; not stored */
     private Trigger trigger;
-    private final List<Slot> slots = new ArrayList<>();
+    private final ArrayList<Slot> slots = new ArrayList<>();
     /** the report held aside (see {@link Outcome#HELD}): its time, or NONE, and its values */
     private long heldTime = NONE;
     private float heldRate = Float.NaN;
@@ -518,103 +513,143 @@ public final class FlightTrack {
         }
     }
 
+    /**
+     * The state in its stored form, format {@link #FORMAT}. Written into one exactly sized buffer: the service writes
+     * it at every report, and a stream per value (DataOutputStream over ByteArrayOutputStream: a synchronized call
+     * per byte of each int and float) cost more than the rest of the report's work. The bytes are those
+     * DataOutputStream would write (big-endian, NaN as its canonical bits).
+     */
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + slots.size() * 25);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            StateStrings.write(out, dataSource);
-            out.writeLong(flightStart);
-            out.writeLong(latest);
-            out.writeLong(reportsInFlight);
-            out.writeLong(lastTriggerLatest);
-            out.writeFloat(lastTriggerRate);
-            out.writeFloat(lastTriggerAltitude);
-            out.writeInt(slots.size());
-            for (Slot s : slots) {
-                out.writeLong(s.step);
-                out.writeInt(s.rateOffset);
-                out.writeFloat(s.rate);
-                out.writeByte(s.rateSource);
-                out.writeInt(s.altitudeOffset);
-                out.writeFloat(s.altitude);
-            }
-            out.writeLong(heldTime);
-            if (heldTime != NONE) {
-                out.writeFloat(heldRate);
-                out.writeByte(heldRateSource);
-                out.writeFloat(heldAltitude);
-                out.writeBoolean(heldFresh);
-            }
-            StateStrings.write(out, callsign);
-            out.writeDouble(latitude);
-            out.writeDouble(longitude);
-            out.writeLong(lastDueLatest);
-            out.writeByte(phase == null ? -1 : phase.ordinal());
-            out.writeBoolean(standing != null);
-            if (standing != null) {
-                standing.write(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        byte[] source = StateStrings.utf8(dataSource);
+        byte[] sign = StateStrings.utf8(callsign);
+        int size = 1 + StateStrings.size(source) + 4 * 8 + 2 * 4 + 4 + slots.size() * SLOT_BYTES + 8
+                + (heldTime != NONE ? 4 + 1 + 4 + 1 : 0) + StateStrings.size(sign) + 2 * 8 + 8 + 1 + 1
+                + (standing != null ? standing.bytes() : 0);
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(FORMAT);
+        StateStrings.put(out, source);
+        out.putLong(flightStart);
+        out.putLong(latest);
+        out.putLong(reportsInFlight);
+        out.putLong(lastTriggerLatest);
+        putFloat(out, lastTriggerRate);
+        putFloat(out, lastTriggerAltitude);
+        out.putInt(slots.size());
+        for (Slot s : slots) {
+            out.putLong(s.step);
+            out.putInt(s.rateOffset);
+            putFloat(out, s.rate);
+            out.put(s.rateSource);
+            out.putInt(s.altitudeOffset);
+            putFloat(out, s.altitude);
         }
-        return bytes.toByteArray();
+        out.putLong(heldTime);
+        if (heldTime != NONE) {
+            putFloat(out, heldRate);
+            out.put(heldRateSource);
+            putFloat(out, heldAltitude);
+            out.put((byte) (heldFresh ? 1 : 0));
+        }
+        StateStrings.put(out, sign);
+        putDouble(out, latitude);
+        putDouble(out, longitude);
+        out.putLong(lastDueLatest);
+        out.put((byte) (phase == null ? -1 : phase.ordinal()));
+        out.put((byte) (standing != null ? 1 : 0));
+        if (standing != null) {
+            standing.put(out);
+        }
+        return out.array();
     }
 
+    /** bytes of one slot in the stored form */
+    private static final int SLOT_BYTES = 8 + 4 + 4 + 1 + 4 + 4;
+
+    /** As DataOutput.writeFloat: NaN as its canonical bits, so that equal states have equal bytes. */
+    static void putFloat(ByteBuffer out, float v) {
+        out.putInt(Float.floatToIntBits(v));
+    }
+
+    static void putDouble(ByteBuffer out, double v) {
+        out.putLong(Double.doubleToLongBits(v));
+    }
+
+    /**
+     * The flight's latest report time from stored state ({@link #latest()} of {@link #fromBytes}), reading only
+     * what precedes it: the sweep of silent aircraft asks this of a thousand aircraft a second.
+     */
+    public static long latestOf(byte[] data) {
+        ByteBuffer in = ByteBuffer.wrap(data);
+        byte format = in.get();
+        if (format < 1 || format > FORMAT) {
+            throw new IllegalStateException("unknown flight state format " + format);
+        }
+        int length = format == 1 ? Short.toUnsignedInt(in.getShort()) : Math.max(0, in.getInt());
+        in.position(in.position() + length + 8); // the data source, then the flight's start
+        return in.getLong();
+    }
+
+    /**
+     * The state stored by {@link #toBytes()} in any format from 1 on.
+     *
+     * @throws IllegalStateException on an unknown format; a RuntimeException on bytes that end too soon
+     */
     public static FlightTrack fromBytes(String icao24, byte[] data) {
         FlightTrack t = new FlightTrack(icao24);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            byte format = in.readByte();
-            if (format < 1 || format > FORMAT) {
-                throw new IllegalStateException("unknown flight state format " + format);
+        ByteBuffer in = ByteBuffer.wrap(data);
+        byte format = in.get();
+        if (format < 1 || format > FORMAT) {
+            throw new IllegalStateException("unknown flight state format " + format);
+        }
+        if (format == 1) {
+            String ds = StateStrings.getModifiedUtf8(in);
+            t.dataSource = ds.isEmpty() ? null : ds;
+        } else {
+            t.dataSource = StateStrings.get(in);
+        }
+        t.flightStart = in.getLong();
+        t.latest = in.getLong();
+        t.reportsInFlight = in.getLong();
+        t.lastTriggerLatest = in.getLong();
+        t.lastTriggerRate = in.getFloat();
+        t.lastTriggerAltitude = in.getFloat();
+        int n = in.getInt();
+        if (n < 0 || (long) n * SLOT_BYTES > in.remaining()) {
+            throw new IllegalStateException("flight state of " + n + " slots with " + in.remaining() + " bytes left");
+        }
+        t.slots.ensureCapacity(n + 2);
+        for (int i = 0; i < n; i++) {
+            Slot s = new Slot(in.getLong());
+            s.rateOffset = in.getInt();
+            s.rate = in.getFloat();
+            s.rateSource = in.get();
+            s.altitudeOffset = in.getInt();
+            s.altitude = in.getFloat();
+            t.slots.add(s);
+        }
+        if (format >= 2) {
+            t.heldTime = in.getLong();
+            if (t.heldTime != NONE) {
+                t.heldRate = in.getFloat();
+                t.heldRateSource = in.get();
+                t.heldAltitude = in.getFloat();
+                t.heldFresh = in.get() != 0;
             }
-            if (format == 1) {
-                String ds = in.readUTF();
-                t.dataSource = ds.isEmpty() ? null : ds;
-            } else {
-                t.dataSource = StateStrings.read(in);
+        }
+        if (format >= 3) {
+            t.callsign = StateStrings.get(in);
+            t.latitude = in.getDouble();
+            t.longitude = in.getDouble();
+        }
+        if (format >= 4) {
+            t.lastDueLatest = in.getLong();
+            byte phase = in.get();
+            t.phase = phase < 0 ? null : FlightPhase.values()[phase];
+            if (in.get() != 0) {
+                t.standing = StandingForecast.get(in);
             }
-            t.flightStart = in.readLong();
-            t.latest = in.readLong();
-            t.reportsInFlight = in.readLong();
-            t.lastTriggerLatest = in.readLong();
-            t.lastTriggerRate = in.readFloat();
-            t.lastTriggerAltitude = in.readFloat();
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                Slot s = new Slot(in.readLong());
-                s.rateOffset = in.readInt();
-                s.rate = in.readFloat();
-                s.rateSource = in.readByte();
-                s.altitudeOffset = in.readInt();
-                s.altitude = in.readFloat();
-                t.slots.add(s);
-            }
-            if (format >= 2) {
-                t.heldTime = in.readLong();
-                if (t.heldTime != NONE) {
-                    t.heldRate = in.readFloat();
-                    t.heldRateSource = in.readByte();
-                    t.heldAltitude = in.readFloat();
-                    t.heldFresh = in.readBoolean();
-                }
-            }
-            if (format >= 3) {
-                t.callsign = StateStrings.read(in);
-                t.latitude = in.readDouble();
-                t.longitude = in.readDouble();
-            }
-            if (format >= 4) {
-                t.lastDueLatest = in.readLong();
-                byte phase = in.readByte();
-                t.phase = phase < 0 ? null : FlightPhase.values()[phase];
-                if (in.readBoolean()) {
-                    t.standing = StandingForecast.read(in);
-                }
-            } else {
-                t.lastDueLatest = t.lastTriggerLatest;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } else {
+            t.lastDueLatest = t.lastTriggerLatest;
         }
         return t;
     }

@@ -1,8 +1,6 @@
 package org.sigmavrate.tracking;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import java.nio.ByteBuffer;
 
 import org.sigmavrate.domain.forecast.ChannelForecast;
 import org.sigmavrate.domain.forecast.WindowForecast;
@@ -85,34 +83,40 @@ public record StandingForecast(long flightStart, long lastReportTime, long first
         return rateFpm < low[(int) i] - toleranceFpm || rateFpm > high[(int) i] + toleranceFpm;
     }
 
-    void write(DataOutput out) throws IOException {
-        out.writeLong(flightStart);
-        out.writeLong(lastReportTime);
-        out.writeLong(firstStepTime);
-        out.writeLong(stepMillis);
-        out.writeByte(phase == null ? -1 : phase.ordinal());
-        out.writeInt(low.length);
+    /** Bytes {@link #put} writes. */
+    int bytes() {
+        return 4 * 8 + 1 + 4 + low.length * 8;
+    }
+
+    /** Its part of the flight's stored state ({@link FlightTrack#toBytes()}). */
+    void put(ByteBuffer out) {
+        out.putLong(flightStart);
+        out.putLong(lastReportTime);
+        out.putLong(firstStepTime);
+        out.putLong(stepMillis);
+        out.put((byte) (phase == null ? -1 : phase.ordinal()));
+        out.putInt(low.length);
         for (int i = 0; i < low.length; i++) {
-            out.writeFloat(low[i]);
-            out.writeFloat(high[i]);
+            FlightTrack.putFloat(out, low[i]);
+            FlightTrack.putFloat(out, high[i]);
         }
     }
 
-    static StandingForecast read(DataInput in) throws IOException {
-        long flightStart = in.readLong();
-        long lastReportTime = in.readLong();
-        long firstStepTime = in.readLong();
-        long stepMillis = in.readLong();
-        byte phase = in.readByte();
-        int n = in.readInt();
-        if (n < 0 || n > 100_000) {
-            throw new IOException("standing forecast of " + n + " steps");
+    static StandingForecast get(ByteBuffer in) {
+        long flightStart = in.getLong();
+        long lastReportTime = in.getLong();
+        long firstStepTime = in.getLong();
+        long stepMillis = in.getLong();
+        byte phase = in.get();
+        int n = in.getInt();
+        if (n < 0 || n > 100_000 || n * 8L > in.remaining()) {
+            throw new IllegalStateException("standing forecast of " + n + " steps");
         }
         float[] low = new float[n];
         float[] high = new float[n];
         for (int i = 0; i < n; i++) {
-            low[i] = in.readFloat();
-            high[i] = in.readFloat();
+            low[i] = in.getFloat();
+            high[i] = in.getFloat();
         }
         return new StandingForecast(flightStart, lastReportTime, firstStepTime, stepMillis, low, high,
                 phase < 0 ? null : FlightPhase.values()[phase]);

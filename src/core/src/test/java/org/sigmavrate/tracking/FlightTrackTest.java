@@ -327,6 +327,7 @@ class FlightTrackTest {
         FlightTrack old = FlightTrack.fromBytes("3c6586", bytes.toByteArray());
         assertEquals("opensky", old.dataSource());
         assertEquals(t(10), old.latest());
+        assertEquals(t(10), FlightTrack.latestOf(bytes.toByteArray()), "read past writeUTF's 2-byte length");
         assertEquals(FlightTrack.NONE, old.heldTime());
         assertEquals(List.of(t(0), t(10)), old.reportsFrom(0, rules.grid().stepMillis()).stream().map(Report::timeMillis).toList());
         FlightTrack again = FlightTrack.fromBytes("3c6586", old.toBytes());

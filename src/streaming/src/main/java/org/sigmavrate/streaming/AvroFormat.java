@@ -19,7 +19,6 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -179,12 +178,9 @@ public interface AvroFormat {
 
     @SuppressWarnings("unchecked")
     static <T extends SpecificRecord> Serde<T> singleObjectSerde(Class<T> type) {
-        BinaryMessageEncoder<T> encoder;
         BinaryMessageDecoder<T> decoder;
         Schema schema;
         try {
-            // the generated accessors carry the class's own model with its logical-type conversions (Instant)
-            encoder = (BinaryMessageEncoder<T>) type.getMethod("getEncoder").invoke(null);
             // decoded into the class of the caller's loader: a Quarkus test holds the application's classes twice
             // (the JVM's loader and Quarkus's), and Avro, which finds the class by name, could pick the other one
             SpecificData model = new SpecificData(type.getClassLoader());
@@ -197,19 +193,8 @@ public interface AvroFormat {
         } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
             throw new IllegalArgumentException(type + " is not a generated Avro class", e);
         }
-        Serializer<T> ser = (topic, value) -> {
-            if (value == null) {
-                return null;
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            try {
-                encoder.encode(value, out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
-        };
         byte[] fingerprint = AvroLimits.fingerprint(schema);
+        Serializer<T> ser = new SingleObjectSerializer<>(schema, fingerprint, SpecificData.getForClass(type));
         Deserializer<T> de = (topic, data) -> {
             if (data == null) {
                 return null;

@@ -80,7 +80,7 @@ final class SilentAircraftSweeper {
                 }
                 seen++;
                 last = kv.key;
-                long latestReport = FlightTrack.fromBytes(kv.key, kv.value).latest();
+                long latestReport = FlightTrack.latestOf(kv.value);
                 if (now - latestReport > expireAfterMillis && pending.of(kv.key).isEmpty()) {
                     silent.add(kv.key);
                 }

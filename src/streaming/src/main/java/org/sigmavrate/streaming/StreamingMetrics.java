@@ -28,7 +28,11 @@ public final class StreamingMetrics {
     private final Timer triggerToOutput;
     private final DistributionSummary batchWindows;
     private final DistributionSummary forwardCalls;
-    private final Map<String, Counter> byTag = new ConcurrentHashMap<>();
+    /**
+     * Tagged counters by name, then tag value (or decision, then reason), registered on first use: looked up per
+     * record without building a key string
+     */
+    private final Map<String, Map<String, Counter>> byTag = new ConcurrentHashMap<>();
     private final LongAdder decidedForecast = new LongAdder();
     private final LongAdder decidedSkipped = new LongAdder();
     private final Map<String, DistributionSummary> skillSummaries = new ConcurrentHashMap<>();
@@ -98,8 +102,8 @@ public final class StreamingMetrics {
 
     /** The counter {@code name} for one value of its tag, registered on first use. */
     private Counter tagged(String name, String description, String tagKey, String tagValue) {
-        return byTag.computeIfAbsent(name + "\u0000" + tagValue, k -> Counter.builder(name).description(description)
-                .tag(tagKey, tagValue).register(registry));
+        return byTag.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).computeIfAbsent(tagValue,
+                k -> Counter.builder(name).description(description).tag(tagKey, tagValue).register(registry));
     }
 
     /**
@@ -110,7 +114,8 @@ public final class StreamingMetrics {
     public void triggerDecision(boolean forecast, String reason) {
         String decision = forecast ? "forecast" : "skipped";
         (forecast ? decidedForecast : decidedSkipped).increment();
-        byTag.computeIfAbsent("trig\u0000" + decision + "\u0000" + reason, k -> Counter.builder(
+        byTag.computeIfAbsent(forecast ? "trig\u0000forecast" : "trig\u0000skipped", k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(reason, k -> Counter.builder(
                 "sigmavrate.forecast.triggers").description("re-forecast decisions at reports where the flight was "
                         + "due or changed: a density pass queued, or skipped because the standing forecast stands")
                 .tag("decision", decision).tag("reason", reason).register(registry)).increment();
@@ -222,7 +227,7 @@ public final class StreamingMetrics {
     }
 
     private void covered(String horizon, String band) {
-        byTag.computeIfAbsent("cov\u0000" + horizon + "\u0000" + band, k -> Counter.builder("sigmavrate.skill.covered")
+        byTag.computeIfAbsent("cov\u0000" + horizon, k -> new ConcurrentHashMap<>()).computeIfAbsent(band, k -> Counter.builder("sigmavrate.skill.covered")
                 .description("scored forecast steps whose truth lay inside the central band")
                 .tag("channel", "vertical_rate").tag("horizon", horizon).tag("band", band).register(registry))
                 .increment();
