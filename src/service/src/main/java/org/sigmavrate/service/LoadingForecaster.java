@@ -34,25 +34,37 @@ final class LoadingForecaster implements WindowForecaster {
         }
     }
 
-    private final CompletableFuture<WindowForecaster> load;
+    private final CompletableFuture<WindowForecaster> load = new CompletableFuture<>();
+    private final Thread loader;
 
-    private LoadingForecaster(CompletableFuture<WindowForecaster> load) {
-        this.load = load;
-    }
-
-    /** Starts {@code open} on a new thread named {@code threadName} (a daemon: it never holds the JVM up). */
-    static LoadingForecaster start(Supplier<WindowForecaster> open, String threadName) {
-        CompletableFuture<WindowForecaster> load = new CompletableFuture<>();
-        Thread loader = new Thread(() -> {
+    private LoadingForecaster(Supplier<WindowForecaster> open, String threadName) {
+        loader = new Thread(() -> {
             try {
                 load.complete(open.get());
             } catch (RuntimeException | Error e) {
                 load.completeExceptionally(e);
             }
         }, threadName);
-        loader.setDaemon(true);
-        loader.start();
-        return new LoadingForecaster(load);
+        loader.setDaemon(true); // it never holds the JVM up
+    }
+
+    /** A forecaster that {@code open} will load on a thread named {@code threadName} once {@link #begin} is called. */
+    static LoadingForecaster of(Supplier<WindowForecaster> open, String threadName) {
+        return new LoadingForecaster(open, threadName);
+    }
+
+    /** {@link #of}, begun. */
+    static LoadingForecaster start(Supplier<WindowForecaster> open, String threadName) {
+        LoadingForecaster forecaster = of(open, threadName);
+        forecaster.begin();
+        return forecaster;
+    }
+
+    /** Starts the load (again: nothing). */
+    synchronized void begin() {
+        if (loader.getState() == Thread.State.NEW) {
+            loader.start();
+        }
     }
 
     /** Calls one of the two when the load ends, on the loader's thread (or at once, here, if it has ended). */
@@ -107,6 +119,11 @@ final class LoadingForecaster implements WindowForecaster {
      * ONNX Runtime) for at most {@code timeoutMillis}; after that its session is left to the process's end.
      */
     void close(long timeoutMillis) {
+        synchronized (this) {
+            if (loader.getState() == Thread.State.NEW) {
+                return; // never begun (the start-up stopped first): nothing to wait for
+            }
+        }
         try {
             load.get(timeoutMillis, TimeUnit.MILLISECONDS).close();
         } catch (InterruptedException e) {

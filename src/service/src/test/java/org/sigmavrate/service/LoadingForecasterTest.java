@@ -1,6 +1,7 @@
 package org.sigmavrate.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,6 +42,25 @@ class LoadingForecasterTest {
         assertSame(model, ((LoadingForecaster.State.Loaded) state).forecaster());
         assertSame(model, announced.get(), "the loaded callback got the model");
         assertEquals(model.specSha256(), loading.specSha256());
+    }
+
+    @Test
+    void nothingLoadsBeforeItIsBegunAndClosingAnUnbegunLoadDoesNotWait() throws Exception {
+        CountDownLatch opened = new CountDownLatch(1);
+        LoadingForecaster loading = LoadingForecaster.of(() -> {
+            opened.countDown();
+            return new AltitudeDifferenceForecaster();
+        }, "test-loader");
+        assertFalse(opened.await(200, TimeUnit.MILLISECONDS), "not begun: not loading");
+        assertInstanceOf(LoadingForecaster.State.Loading.class, loading.state());
+        long t0 = System.nanoTime();
+        loading.close(30_000);
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "closed without waiting for a load that never began");
+
+        LoadingForecaster begun = LoadingForecaster.of(AltitudeDifferenceForecaster::new, "test-loader");
+        begun.begin();
+        begun.begin(); // a second call changes nothing
+        assertEquals(new AltitudeDifferenceForecaster().modelId(), begun.modelId());
     }
 
     @Test
