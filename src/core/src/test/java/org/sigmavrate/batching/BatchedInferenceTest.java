@@ -145,15 +145,20 @@ class BatchedInferenceTest {
         capped.all().forEach((icao24, left) -> assertEquals(1, left.size(), icao24 + " keeps only its newest window"));
     }
 
-    @Test
-    void overCapacityTheMostChangedAircraftGoFirstAndTheOthersKeepOnlyTheirNewestWindow() {
-        // each aircraft's second and third windows: real, finite changes (a first window's change is infinite)
+    /** The second and third windows of 8 aircraft: real, finite changes (a first window's change is infinite). */
+    private static List<PendingWindow> changedWindows() {
         List<PendingWindow> windows = new ArrayList<>();
         for (PendingWindow p : firstWindows(8, 3)) {
             if (Double.isFinite(p.change())) {
                 windows.add(p);
             }
         }
+        return windows;
+    }
+
+    @Test
+    void overCapacityTheMostChangedAircraftGoFirstAndTheOthersKeepOnlyTheirNewestWindow() {
+        List<PendingWindow> windows = changedWindows();
         assertEquals(16, windows.size());
         MapQueue queue = queueOf(windows);
         CostlyForecaster model = new CostlyForecaster(clock, MS);
@@ -184,12 +189,7 @@ class BatchedInferenceTest {
     void overCapacityUrgentWindowsGoFirstAndALaterRoutineWindowKeepsTheUrgentTriggerItAnswers() {
         // the same 16 windows; the least changed window of each of four aircraft is a band exit, the others are
         // routine refreshes; one aircraft's band exit is followed by a routine window of its own
-        List<PendingWindow> real = new ArrayList<>();
-        for (PendingWindow p : firstWindows(8, 3)) {
-            if (Double.isFinite(p.change())) {
-                real.add(p);
-            }
-        }
+        List<PendingWindow> real = changedWindows();
         Map<String, PendingWindow> leastChanged = new LinkedHashMap<>();
         real.forEach(p -> leastChanged.merge(p.icao24(), p, (a, b) -> a.change() <= b.change() ? a : b));
         List<String> urgentAircraft = leastChanged.keySet().stream().limit(4).toList();

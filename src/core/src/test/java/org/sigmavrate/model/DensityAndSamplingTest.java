@@ -68,14 +68,20 @@ class DensityAndSamplingTest {
         }
     }
 
-    @Test
-    void densityModeEqualsTheSequentialConditionalOfEveryQuery() {
-        long[] order = {20, 21, 40, 41, 3, 90};
+    /** The token of each position: the i-th a rate of {@code rate + 64 i} or an altitude of {@code altitude + step i}. */
+    private long[] tokens(long[] order, double rate, double altitude, double step) {
         long[] tokens = new long[order.length];
         for (int i = 0; i < order.length; i++) {
             Channel c = session.spec().grid().channelOf((int) order[i]);
-            tokens[i] = session.spec().tokenizer().encode(c, c == Channel.VERTICAL_RATE ? 960 + 64 * i : 5000 + 100 * i);
+            tokens[i] = session.spec().tokenizer().encode(c, c == Channel.VERTICAL_RATE ? rate + 64 * i : altitude + step * i);
         }
+        return tokens;
+    }
+
+    @Test
+    void densityModeEqualsTheSequentialConditionalOfEveryQuery() {
+        long[] order = {20, 21, 40, 41, 3, 90};
+        long[] tokens = tokens(order, 960, 5000, 100);
         long[] queries = {0, 22, 23, 24, 61, 127};
         List<ModelSequence> batch = new ArrayList<>();
         batch.add(sequences.density(order, tokens, order.length, queries, queries.length));
@@ -95,11 +101,7 @@ class DensityAndSamplingTest {
     @Test
     void channelProbabilitiesAreEachChannelsSoftmaxOfTheLogits() {
         long[] order = {20, 21, 40, 41, 3, 90};
-        long[] tokens = new long[order.length];
-        for (int i = 0; i < order.length; i++) {
-            Channel c = session.spec().grid().channelOf((int) order[i]);
-            tokens[i] = session.spec().tokenizer().encode(c, c == Channel.VERTICAL_RATE ? -1280 + 64 * i : 31000 + 25 * i);
-        }
+        long[] tokens = tokens(order, -1280, 31000, 25);
         long[] queries = {0, 1, 22, 23, 61, 126, 127};
         List<ModelSequence> batch = new ArrayList<>();
         batch.add(sequences.density(order, tokens, order.length, queries, queries.length));
