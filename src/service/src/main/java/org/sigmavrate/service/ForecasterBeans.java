@@ -41,8 +41,8 @@ import io.smallrye.common.annotation.Identifier;
 
 /**
  * The service's beans. quarkus-kafka-streams builds and starts Kafka Streams from the {@link Topology} produced here
- * at start-up; the forecaster {@code forecaster.model} names starts loading then, beside it: a missing or refused
- * model stops the service with a message that names the setting to change.
+ * at start-up; the forecaster {@code forecaster.model} names loads once the client is built, while it joins its group:
+ * a missing or refused model stops the service with a message that names the setting to change.
  */
 public class ForecasterBeans {
     private static final Logger LOG = Logger.getLogger(ForecasterBeans.class);

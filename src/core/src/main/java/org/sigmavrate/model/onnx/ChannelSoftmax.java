@@ -78,10 +78,10 @@ public final class ChannelSoftmax implements AutoCloseable {
             }
             return softmax;
         } catch (OrtException e) {
-            close(session);
+            SigmaGptSession.closeQuietly(session);
             throw new ModelLoadException("cannot load " + RESOURCE + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(session);
+            SigmaGptSession.closeQuietly(session);
             throw e;
         }
     }
@@ -127,16 +127,6 @@ public final class ChannelSoftmax implements AutoCloseable {
 
     @Override
     public void close() {
-        close(session);
-    }
-
-    private static void close(OrtSession session) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                // closing: nothing left to do with it
-            }
-        }
+        SigmaGptSession.closeQuietly(session);
     }
 }

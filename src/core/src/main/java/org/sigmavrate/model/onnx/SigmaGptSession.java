@@ -373,7 +373,7 @@ public final class SigmaGptSession implements AutoCloseable {
         channelSoftmax.close();
     }
 
-    private static void closeQuietly(OrtSession session) {
+    static void closeQuietly(OrtSession session) {
         if (session != null) {
             try {
                 session.close();
