@@ -15,7 +15,8 @@ COPY --parents pom.xml src/*/pom.xml ./
 RUN mvn -B -q quarkus:go-offline
 COPY schemas/ schemas/
 COPY src/ src/
-RUN mvn -B package -DskipTests
+# the service's class-data archive is written in its own stage below, by the JRE that will read it
+RUN mvn -B package -DskipTests -DskipAppCds=true
 
 # What both runtime images share: the JRE, a non-root user and the shipped models.
 FROM eclipse-temurin:17-jre AS runtime
@@ -34,10 +35,17 @@ CMD ["--help"]
 
 FROM runtime AS service
 COPY --from=build /build/src/service/target/quarkus-app/ /app/
+# The class-data archive (AppCDS; src/service/pom.xml): a start of the service that ends once its model has loaded,
+# every class it loaded written to /app/app-cds.jsa by this image's own JRE, so each container starts faster. The
+# ENTRYPOINT names the same file; a JRE it does not fit ignores it.
+RUN java -XX:ArchiveClassesAtExit=/app/app-cds.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+      -Dquarkus.appcds.generate=true -Dkafka-streams.state.dir=/tmp/class-data-run \
+      '-Dquarkus.log.category."org.apache.kafka".level=ERROR' -jar /app/quarkus-run.jar \
+ && rm -rf /tmp/class-data-run
 RUN mkdir -p /var/lib/sigma-vrate/state && chown 1001:1001 /var/lib/sigma-vrate/state
 USER 1001
 # Kafka Streams' RocksDB state; mount a volume here so that a restart resumes from it instead of the changelogs
 ENV KAFKA_STREAMS_STATE_DIR=/var/lib/sigma-vrate/state
 VOLUME ["/var/lib/sigma-vrate/state"]
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/app/quarkus-run.jar"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/app-cds.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-jar", "/app/quarkus-run.jar"]

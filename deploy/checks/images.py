@@ -85,12 +85,17 @@ def dockerfile_stages(path):
         if instruction == "FROM":
             words = [w for w in rest.split() if not w.startswith("--")]
             name = words[2] if len(words) >= 3 and words[1].upper() == "AS" else None
-            stages.append({"base": words[0], "name": name, "copies": [], "user": None})
+            stages.append({"base": words[0], "name": name, "copies": [], "user": None, "runs": [],
+                           "entrypoint": None})
         elif instruction in ("COPY", "ADD") and stages:
             flags, sources, _ = copy_arguments(rest)
             stages[-1]["copies"].append((instruction, flags, sources, lineno))
         elif instruction == "USER" and stages:
             stages[-1]["user"] = rest.split()[0]
+        elif instruction == "RUN" and stages:
+            stages[-1]["runs"].append((rest, lineno))
+        elif instruction == "ENTRYPOINT" and stages:
+            stages[-1]["entrypoint"] = (rest, lineno)
     return stages
 
 
@@ -146,9 +151,11 @@ def check_dockerfiles(root, report):
         stages = dockerfile_stages(dockerfile)
         check_copy_sources(where, stages, files, ignore, report)
         check_users(where, stages, report)
+        check_class_data_archives(where, stages, report)
         stage_names[str(where)] = [stage["name"] for stage in stages]
         report.section(errors_before, f"{where}: {len(stages)} stages, COPY sources present and kept by "
-                                      f".dockerignore, no data/, non-root images")
+                                      f".dockerignore, no data/, non-root images, class-data archives written "
+                                      f"where they are read")
     return stage_names
 
 
@@ -187,3 +194,30 @@ def check_users(where, stages, report):
         if stage["name"] not in referenced:
             report.check(user is not None and user.split(":")[0] not in ("root", "0"),
                          f"{where}: image stage {stage['name'] or stage['base']} runs as root (USER expected)")
+
+
+def check_class_data_archives(where, stages, report):
+    """The service's class-data archive (AppCDS, src/service/pom.xml) is written by starting the service, which needs
+    models/: a stage that packages with Maven but holds no models/ must skip it (-DskipAppCds=true), else its build
+    fails; and an ENTRYPOINT's -XX:SharedArchiveFile must be written (-XX:ArchiveClassesAtExit) in its own stage or
+    one it builds on, else the JVM silently starts without it."""
+    by_name = {stage["name"]: stage for stage in stages if stage["name"]}
+    written = {}  # stage name -> archives written in it or a stage it builds on
+    for stage in stages:
+        own = {m for rest, _ in stage["runs"] for m in re.findall(r"-XX:ArchiveClassesAtExit=(\S+)", rest)}
+        inherited = written.get(stage["base"], set()) if stage["base"] in by_name else set()
+        if stage["name"]:
+            written[stage["name"]] = own | inherited
+        has_models = any(any(src.rstrip("/") == "models" for src in sources) for _, flags, sources, _ in
+                         stage["copies"] if "from" not in flags)
+        for rest, lineno in stage["runs"]:
+            builds = re.search(r"\bmvn\b.*\bpackage\b", rest) is not None
+            report.check(not builds or "-DskipAppCds=true" in rest or has_models,
+                         f"{where}:{lineno}: `mvn package` without -DskipAppCds=true in a stage without models/: "
+                         f"the service's class-data archive is written by starting it, which needs a model")
+        if stage["entrypoint"]:
+            rest, lineno = stage["entrypoint"]
+            for archive in re.findall(r"-XX:SharedArchiveFile=([^\s\",\]]+)", rest):
+                report.check(archive in own | inherited,
+                             f"{where}:{lineno}: ENTRYPOINT reads the class-data archive {archive}, which no RUN of "
+                             f"its stage writes (-XX:ArchiveClassesAtExit={archive})")

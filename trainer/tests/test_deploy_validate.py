@@ -82,6 +82,12 @@ MUTATIONS = {
     "image-runs-as-root": (
         "Dockerfile", "quarkus-app/ /app/\nUSER 1001\nENTRYPOINT", "quarkus-app/ /app/\nENTRYPOINT",
         "image stage cli runs as root"),
+    "class-data-archive-not-written": (
+        "Dockerfile", "-XX:ArchiveClassesAtExit=/app/app-cds.jsa", "-XX:ArchiveClassesAtExit=/tmp/app-cds.jsa",
+        "reads the class-data archive /app/app-cds.jsa, which no RUN"),
+    "class-data-archive-in-the-build-stage": (
+        "Dockerfile", "package -DskipTests -DskipAppCds=true", "package -DskipTests",
+        "without -DskipAppCds=true in a stage without models/"),
     "context-not-filtered": (
         ".dockerignore", "\n*\n", "\n", "data/flights/PROVENANCE.md enters the build context"),
     "headless-service-hides-unready-pods": (

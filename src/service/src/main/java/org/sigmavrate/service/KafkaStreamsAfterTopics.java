@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -50,6 +51,8 @@ public class KafkaStreamsAfterTopics extends KafkaStreamsProducer {
 
     private final ExecutorService executor;
     private final SourceTopics sourceTopics;
+    /** the first look-up, started when this bean is built so that it runs beside the rest of the start */
+    private final KafkaFuture<Set<String>> firstLookUp;
     private volatile boolean stopping;
 
     @Inject
@@ -63,6 +66,7 @@ public class KafkaStreamsAfterTopics extends KafkaStreamsProducer {
         this.executor = executor;
         this.sourceTopics = new SourceTopics(Admin.create(super.getStreamsConfig().getAdminConfigs("source-topics")),
                 topology.get(), Duration.ofMillis(config.sourceTopics().timeoutMs()));
+        this.firstLookUp = sourceTopics.lookUp();
     }
 
     /** Replaces the extension's start (an override is no observer unless it says so): the same, with this wait. */
@@ -70,6 +74,9 @@ public class KafkaStreamsAfterTopics extends KafkaStreamsProducer {
     public void onStartup(@Observes StartupEvent event, Event<KafkaStreams> kafkaStreamsEvent) {
         KafkaStreams streams = super.getKafkaStreams();
         kafkaStreamsEvent.fire(streams); // as the extension does: Micrometer's Kafka Streams binder observes it
+        if (ClassDataArchiveRun.active()) {
+            return; // built (its classes are archived), not started: the archive's run has no broker
+        }
         executor.execute(() -> {
             try {
                 if (awaitSourceTopics()) {
@@ -84,10 +91,11 @@ public class KafkaStreamsAfterTopics extends KafkaStreamsProducer {
     /** @return false when the service stops first */
     private boolean awaitSourceTopics() throws InterruptedException {
         String reported = null;
+        KafkaFuture<Set<String>> lookUp = firstLookUp;
         while (!stopping) {
             String waiting;
             try {
-                Set<String> missing = sourceTopics.missing();
+                Set<String> missing = sourceTopics.missing(lookUp);
                 if (missing.isEmpty()) {
                     return !stopping;
                 }
@@ -100,6 +108,7 @@ public class KafkaStreamsAfterTopics extends KafkaStreamsProducer {
                 reported = waiting;
             }
             Thread.sleep(POLL.toMillis());
+            lookUp = sourceTopics.lookUp();
         }
         return false;
     }

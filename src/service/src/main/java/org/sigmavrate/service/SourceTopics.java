@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.streams.Topology;
 
 import io.quarkus.kafka.streams.runtime.KafkaStreamsTopologyManager;
@@ -54,7 +55,24 @@ public final class SourceTopics implements AutoCloseable {
      * @throws TimeoutException no answer within the timeout
      */
     public Set<String> missing() throws InterruptedException, ExecutionException, TimeoutException {
-        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return missing(lookUp());
+    }
+
+    /**
+     * Starts asking the broker which source topics it lacks, without waiting: a look-up started early runs beside
+     * whatever the caller does next.
+     */
+    public KafkaFuture<Set<String>> lookUp() {
+        return admin.listTopics().names().thenApply(this::missingAmong);
+    }
+
+    /** {@link #missing()} of a look-up already started, waited for within the timeout. */
+    public Set<String> missing(KafkaFuture<Set<String>> lookUp)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return lookUp.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Set<String> missingAmong(Set<String> existing) {
         Set<String> missing = new LinkedHashSet<>(names);
         missing.removeAll(existing);
         for (Pattern p : patterns) {
