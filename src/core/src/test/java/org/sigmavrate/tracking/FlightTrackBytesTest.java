@@ -65,5 +65,14 @@ class FlightTrackBytesTest {
         assertEquals(FORMAT_4_SHA256, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         assertArrayEquals(bytes, FlightTrack.fromBytes("406d95", bytes).toBytes());
         assertEquals(track.latest(), FlightTrack.latestOf(bytes));
+        assertArrayEquals(format4(), bytes, "the committed fixture is the format-4 writer's bytes of this track");
+    }
+
+    /** The format-4 bytes of {@link #track()}, as the format-4 writer wrote them (hex, test resources). */
+    static byte[] format4() throws Exception {
+        try (var in = FlightTrackBytesTest.class.getResourceAsStream("/tracking/406d95-format4.hex")) {
+            return HexFormat.of().parseHex(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                    .replace("\n", ""));
+        }
     }
 }
