@@ -565,11 +565,14 @@ public final class FlightTrack {
         Varints.putValue(out, lastTriggerRate);
         Varints.putValue(out, lastTriggerAltitude);
         Varints.putUnsigned(out, slots.size());
+        byte[] array = out.array();
+        int at = out.position();
         long previous = 0;
         for (Slot s : slots) {
-            putSlot(out, s, previous);
+            at = putSlot(array, at, s, previous);
             previous = s.step;
         }
+        out.position(at);
         if (held) {
             Varints.putSigned(out, latest - heldTime);
             Varints.putValue(out, heldRate);
@@ -631,23 +634,24 @@ public final class FlightTrack {
      * the same report as the rate (ADS-B sends both in one message) shares the rate's offset. Every field of the slot
      * comes back as it was: a channel is left out only when it is as a new slot's (NaN at offset 0).
      */
-    private static void putSlot(ByteBuffer out, Slot s, long previousStep) {
+    private static int putSlot(byte[] out, int at, Slot s, long previousStep) {
         int flags = slotFlags(s);
-        out.put((byte) flags);
-        Varints.putUnsigned(out, s.step - previousStep);
+        out[at++] = (byte) flags;
+        at = Varints.putUnsigned(out, at, s.step - previousStep);
         if ((flags & RATE) != 0) {
-            Varints.putSigned(out, s.rateOffset);
-            Varints.putValue(out, s.rate);
+            at = Varints.putSigned(out, at, s.rateOffset);
+            at = Varints.putValue(out, at, s.rate);
         }
         if ((flags & ALTITUDE) != 0) {
             if ((flags & SAME_OFFSET) == 0) {
-                Varints.putSigned(out, s.altitudeOffset);
+                at = Varints.putSigned(out, at, s.altitudeOffset);
             }
-            Varints.putValue(out, s.altitude);
+            at = Varints.putValue(out, at, s.altitude);
         }
         if ((flags >>> 3) == SOURCE_ESCAPE) {
-            out.put(s.rateSource);
+            out[at++] = s.rateSource;
         }
+        return at;
     }
 
     private static Slot getSlot(ByteBuffer in, long previousStep) {

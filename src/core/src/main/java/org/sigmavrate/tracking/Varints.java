@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
  * The compact numbers of a track's stored form from format 5 on ({@link FlightTrack#toBytes()}): varints (7 bits a
  * byte, least significant first), zig-zag for values that may be negative, and a code for report values. Every long
  * and int round-trips; a value far from what is typical only takes more bytes. Each writer has a size function so
- * that the state is written into one exactly sized buffer.
+ * that the state is written into one exactly sized buffer. The slots' writers write into the buffer's array at an
+ * index: a ByteBuffer's put per byte made the state's write a quarter slower (codec-bench); the ByteBuffer forms
+ * are for the few numbers outside the slots.
  */
 final class Varints {
     /**
@@ -25,13 +27,19 @@ final class Varints {
         return (70 - Long.numberOfLeadingZeros(v | 1)) / 7;
     }
 
-    /** As an unsigned number: a negative one takes 10 bytes. */
-    static void putUnsigned(ByteBuffer out, long v) {
+    /** As an unsigned number (a negative one takes 10 bytes), at {@code at}; returns the index after it. */
+    static int putUnsigned(byte[] out, int at, long v) {
         while ((v & ~0x7FL) != 0) {
-            out.put((byte) ((v & 0x7F) | 0x80));
+            out[at++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
-        out.put((byte) v);
+        out[at++] = (byte) v;
+        return at;
+    }
+
+    /** Into a buffer over its whole array ({@code ByteBuffer.allocate}), at its position. */
+    static void putUnsigned(ByteBuffer out, long v) {
+        out.position(putUnsigned(out.array(), out.position(), v));
     }
 
     static long getUnsigned(ByteBuffer in) {
@@ -56,6 +64,10 @@ final class Varints {
 
     static int sizeOfSigned(long v) {
         return sizeOfUnsigned(zigzag(v));
+    }
+
+    static int putSigned(byte[] out, int at, long v) {
+        return putUnsigned(out, at, zigzag(v));
     }
 
     static void putSigned(ByteBuffer out, long v) {
@@ -93,12 +105,21 @@ final class Varints {
      * A report's value: 1 to 3 bytes for a whole number (ADS-B's feet and ft/min), 1 for NaN, 5 for any other float.
      * Bit-exact as {@link FlightTrack#putFloat} (NaN as its canonical bits).
      */
-    static void putValue(ByteBuffer out, float v) {
+    static int putValue(byte[] out, int at, float v) {
         long code = valueCode(v);
-        putUnsigned(out, code);
+        at = putUnsigned(out, at, code);
         if (code == RAW) {
-            FlightTrack.putFloat(out, v);
+            int bits = Float.floatToIntBits(v);
+            out[at++] = (byte) (bits >>> 24);
+            out[at++] = (byte) (bits >>> 16);
+            out[at++] = (byte) (bits >>> 8);
+            out[at++] = (byte) bits;
         }
+        return at;
+    }
+
+    static void putValue(ByteBuffer out, float v) {
+        out.position(putValue(out.array(), out.position(), v));
     }
 
     static float getValue(ByteBuffer in) {
