@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * byte, least significant first), zig-zag for values that may be negative, and a code for report values. Every long
  * and int round-trips; a value far from what is typical only takes more bytes. Each writer has a size function so
  * that the state is written into one exactly sized buffer. The slots' writers write into the buffer's array at an
- * index: a ByteBuffer's put per byte made the state's write a quarter slower (codec-bench); the ByteBuffer forms
+ * index: a ByteBuffer's put per byte made the state's write about 15% slower; the ByteBuffer forms
  * are for the few numbers outside the slots.
  */
 final class Varints {
@@ -15,7 +15,7 @@ final class Varints {
      * Report values (feet, ft/min) are whole numbers in ADS-B's units; up to this magnitude they take at most 3 bytes
      * as {@link #putValue}'s whole-number code
      */
-    private static final int WHOLE_MAX = 1 << 19;
+    private static final int WHOLE_MAX = (1 << 19) - 1;
     /** {@link #putValue}'s codes with the low bit set: NaN, and a float's 4 bytes follow */
     private static final int NAN = 1;
     private static final int RAW = 3;

@@ -148,7 +148,7 @@ class FlightTrackBytesTest {
         track.accept(at("3c6586", t(20), Double.NaN, -0.0), RULES);
         track.accept(at("3c6586", t(22), 3200.5, Double.NaN), RULES);
         track.accept(at("3c6586", t(30), 3e7, 1234.567), RULES);
-        track.accept(at("3c6586", t(40), -(1 << 19), 1 << 19), RULES);
+        track.accept(at("3c6586", t(40), -((1 << 19) - 1), 1 << 19), RULES); // the largest whole code, one past it
         track.accept(at("3c6586", t(50), 0.0, Double.POSITIVE_INFINITY), RULES);
         FlightTrack copy = roundTrip(track);
         assertEquals(7, copy.reportsFrom(0, STEP).size(), "a report per channel where their times differ");
