@@ -28,8 +28,8 @@ public class CodecBench {
             bodies[b] = loader.loadClass("CodecBody").getConstructor().newInstance();
             System.out.println(labels[b] + ": " + bodies[b].getClass().getMethod("sizes").invoke(bodies[b]));
         }
-        String[] ops = {"trackRoundTrip", "pendingRoundTrip", "bandsEncode"};
-        int[] per = {20_000, 20_000, 10_000};
+        String[] ops = {"trackRoundTrip", "trackRoundTripLz4", "pendingRoundTrip", "bandsEncode"};
+        int[] per = {20_000, 20_000, 20_000, 10_000};
         int rounds = Integer.parseInt(a[3]);
         double[][] best = new double[2][ops.length];
         for (double[] row : best) java.util.Arrays.fill(row, Double.MAX_VALUE);

@@ -1,10 +1,17 @@
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.ByteBufferOutputStream;
 import org.sigmavrate.avro.v1.BandStep;
 import org.sigmavrate.avro.v1.ChannelBand;
 import org.sigmavrate.avro.v1.DensityBands;
@@ -24,7 +31,7 @@ import org.sigmavrate.tracking.WindowAssembler;
 /**
  * The state and output codecs the stream thread runs, on realistic values: the stored track of a real flight
  * (406d95, OpenSky, its first 1,500 reports at 1 Hz under the changes policy, each window forecast by the persistence
- * baseline and published back: 66 slots and a standing forecast, about 1.6 kB), that flight's last pending window
+ * baseline and published back: 54 slots and a standing forecast, {@link #sizes()}), that flight's last pending window
  * (64 steps) and a 64-step bands record with five quantiles. Loaded once per build, by that build's class loader, so
  * that the same calls run each build's code ({@link CodecBench}).
  */
@@ -34,6 +41,13 @@ public class CodecBody {
     public DensityBands bands;
     public Serializer<DensityBands> ser;
     public long sink;
+    /**
+     * The block compressor of the producer's lz4 (Kafka's Lz4BlockOutputStream at its default level). The producer
+     * compresses a batch's records in 64 kB blocks; compressing one value alone costs its bytes' share of that plus
+     * the compressor's per-block start (its hash table), so the figure is an upper bound of the per-report share.
+     */
+    private final LZ4Compressor lz4 = LZ4Factory.fastestInstance().fastCompressor();
+    private final byte[] lz4Out = new byte[lz4.maxCompressedLength(1 << 16)];
 
     public CodecBody() throws Exception {
         TrackRules rules = new TrackRules(SpecLoader.bundled().grid(), 120_000, 10_000, 60_000, 10 * 60_000, 2)
@@ -75,6 +89,23 @@ public class CodecBody {
         }
     }
 
+    /** as {@link #trackRoundTrip}, and the written bytes through lz4, as the producer compresses them */
+    public void trackRoundTripLz4(int n) {
+        for (int i = 0; i < n; i++) {
+            byte[] bytes = FlightTrack.fromBytes("406d95", track).toBytes();
+            sink += lz4.compress(bytes, 0, bytes.length, lz4Out, 0, lz4Out.length);
+        }
+    }
+
+    /** The track's bytes alone in a Kafka lz4 frame (its header, one block, the end mark: 15 bytes of framing). */
+    private static int lz4Framed(byte[] bytes) throws IOException {
+        ByteBufferOutputStream buffer = new ByteBufferOutputStream(bytes.length + 64);
+        try (OutputStream out = Compression.lz4().build().wrapForOutput(buffer, RecordBatch.CURRENT_MAGIC_VALUE)) {
+            out.write(bytes);
+        }
+        return buffer.position();
+    }
+
     public void pendingRoundTrip(int n) {
         for (int i = 0; i < n; i++) {
             sink += PendingWindow.encode(PendingWindow.decode(PendingWindow.encode(pending))).length;
@@ -87,8 +118,8 @@ public class CodecBody {
         }
     }
 
-    public String sizes() {
-        return track.length + " B track, " + PendingWindow.encode(pending).length + " B pending window, "
+    public String sizes() throws IOException {
+        return track.length + " B track (" + lz4Framed(track) + " B lz4-framed alone), " + PendingWindow.encode(pending).length + " B pending window, "
                 + ser.serialize("b", bands).length + " B bands";
     }
 }

@@ -14,7 +14,7 @@ import org.sigmavrate.domain.forecast.WindowForecast;
  * The state of one aircraft: its current flight segment and, per grid step of that flight (steps of the flight's
  * own grid, from its first report), the report nearest the step's time for each channel, kept only for the steps
  * a window can still reach. One slot per step instead of every report keeps the state small (a window's worth of
- * slots, about 1.5 kB) however often the aircraft reports, and is exactly what {@code GridPlacer} would pick.
+ * slots, about 0.6 kB stored) however often the aircraft reports, and is exactly what {@code GridPlacer} would pick.
  * Pure logic: the service keeps it in a state store as {@link #toBytes()}.
  *
  * <p>It also decides when the flight gets a new forecast ({@link TrackRules#reforecast()}, see
@@ -27,9 +27,23 @@ public final class FlightTrack {
     /**
      * 1: data source by writeUTF (still read); 2: data source by {@link StateStrings}, and the held report (still
      * read); 3: and the last callsign and position (still read); 4: and the re-forecast policy's state (the last
-     * time the cadence was due, the flight phase, the standing forecast)
+     * time the cadence was due, the flight phase, the standing forecast; still read); 5: the same state in about
+     * a third of the bytes (times as varints from the latest report's, slot steps as deltas, report values as whole
+     * numbers where they are, a channel without a report left out), the latest report's time first
      */
-    private static final byte FORMAT = 4;
+    private static final byte FORMAT = 5;
+    /** flags of format 5's header */
+    private static final int HELD = 1;
+    private static final int HELD_FRESH = 2;
+    private static final int STANDING = 4;
+    private static final int TRIGGERED = 8;
+    private static final int DUE = 16;
+    /** flags of a format-5 slot: which channels it writes, and an altitude at the rate's time */
+    private static final int RATE = 1;
+    private static final int ALTITUDE = 2;
+    private static final int SAME_OFFSET = 4;
+    /** a slot's flags hold its rate source plus one in their top three bits, or this: a byte of it follows */
+    private static final int SOURCE_ESCAPE = 7;
 
     /** What {@link #accept} did with a report. */
     public enum Outcome {
@@ -516,53 +530,146 @@ public final class FlightTrack {
     /**
      * The state in its stored form, format {@link #FORMAT}. Written into one exactly sized buffer: the service writes
      * it at every report, and a stream per value (DataOutputStream over ByteArrayOutputStream: a synchronized call
-     * per byte of each int and float) cost more than the rest of the report's work. The bytes are those
-     * DataOutputStream would write (big-endian, NaN as its canonical bits).
+     * per byte of each int and float) cost more than the rest of the report's work. Its size is the producer's and
+     * the changelog's work per report too: times are varints from the latest report's time, which comes first at a
+     * fixed place for {@link #latestOf}, and a slot of an ADS-B report takes 7 or 8 bytes instead of format 4's 25
+     * ({@link #putSlot}).
      */
     public byte[] toBytes() {
         byte[] source = StateStrings.utf8(dataSource);
         byte[] sign = StateStrings.utf8(callsign);
-        int size = 1 + StateStrings.size(source) + 4 * 8 + 2 * 4 + 4 + slots.size() * SLOT_BYTES + 8
-                + (heldTime != NONE ? 4 + 1 + 4 + 1 : 0) + StateStrings.size(sign) + 2 * 8 + 8 + 1 + 1
-                + (standing != null ? standing.bytes() : 0);
+        boolean held = heldTime != NONE;
+        int size = 1 + 8 + 1 + StateStrings.size(source) + Varints.sizeOfSigned(latest - flightStart)
+                + Varints.sizeOfUnsigned(reportsInFlight)
+                + (lastTriggerLatest != NONE ? Varints.sizeOfSigned(latest - lastTriggerLatest) : 0)
+                + (lastDueLatest != NONE ? Varints.sizeOfSigned(latest - lastDueLatest) : 0)
+                + Varints.sizeOfValue(lastTriggerRate) + Varints.sizeOfValue(lastTriggerAltitude)
+                + Varints.sizeOfUnsigned(slots.size()) + slotsSize()
+                + (held ? Varints.sizeOfSigned(latest - heldTime) + Varints.sizeOfValue(heldRate) + 1
+                        + Varints.sizeOfValue(heldAltitude) : 0)
+                + StateStrings.size(sign) + 2 * 8 + 1 + (standing != null ? standing.bytes(flightStart, latest) : 0);
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(FORMAT);
-        StateStrings.put(out, source);
-        out.putLong(flightStart);
         out.putLong(latest);
-        out.putLong(reportsInFlight);
-        out.putLong(lastTriggerLatest);
-        putFloat(out, lastTriggerRate);
-        putFloat(out, lastTriggerAltitude);
-        out.putInt(slots.size());
-        for (Slot s : slots) {
-            out.putLong(s.step);
-            out.putInt(s.rateOffset);
-            putFloat(out, s.rate);
-            out.put(s.rateSource);
-            out.putInt(s.altitudeOffset);
-            putFloat(out, s.altitude);
+        out.put((byte) ((held ? HELD : 0) | (heldFresh ? HELD_FRESH : 0) | (standing != null ? STANDING : 0)
+                | (lastTriggerLatest != NONE ? TRIGGERED : 0) | (lastDueLatest != NONE ? DUE : 0)));
+        StateStrings.put(out, source);
+        Varints.putSigned(out, latest - flightStart);
+        Varints.putUnsigned(out, reportsInFlight);
+        if (lastTriggerLatest != NONE) {
+            Varints.putSigned(out, latest - lastTriggerLatest);
         }
-        out.putLong(heldTime);
-        if (heldTime != NONE) {
-            putFloat(out, heldRate);
+        if (lastDueLatest != NONE) {
+            Varints.putSigned(out, latest - lastDueLatest);
+        }
+        Varints.putValue(out, lastTriggerRate);
+        Varints.putValue(out, lastTriggerAltitude);
+        Varints.putUnsigned(out, slots.size());
+        byte[] array = out.array();
+        int at = out.position();
+        long previous = 0;
+        for (Slot s : slots) {
+            at = putSlot(array, at, s, previous);
+            previous = s.step;
+        }
+        out.position(at);
+        if (held) {
+            Varints.putSigned(out, latest - heldTime);
+            Varints.putValue(out, heldRate);
             out.put(heldRateSource);
-            putFloat(out, heldAltitude);
-            out.put((byte) (heldFresh ? 1 : 0));
+            Varints.putValue(out, heldAltitude);
         }
         StateStrings.put(out, sign);
         putDouble(out, latitude);
         putDouble(out, longitude);
-        out.putLong(lastDueLatest);
         out.put((byte) (phase == null ? -1 : phase.ordinal()));
-        out.put((byte) (standing != null ? 1 : 0));
         if (standing != null) {
-            standing.put(out);
+            standing.put(out, flightStart, latest);
+        }
+        if (out.hasRemaining()) {
+            throw new IllegalStateException("flight state sized " + size + ", written " + out.position());
         }
         return out.array();
     }
 
-    /** bytes of one slot in the stored form */
+    private int slotsSize() {
+        int size = 0;
+        long previous = 0;
+        for (Slot s : slots) {
+            size += slotSize(s, previous);
+            previous = s.step;
+        }
+        return size;
+    }
+
+    /** Whether a slot has a rate: a NaN rate at offset 0 is how {@link Slot} starts, and is left out. */
+    private static boolean hasRate(Slot s) {
+        return !Float.isNaN(s.rate) || s.rateOffset != 0;
+    }
+
+    private static boolean hasAltitude(Slot s) {
+        return !Float.isNaN(s.altitude) || s.altitudeOffset != 0;
+    }
+
+    private static int slotFlags(Slot s) {
+        boolean rate = hasRate(s);
+        boolean altitude = hasAltitude(s);
+        int source = s.rateSource >= -1 && s.rateSource < SOURCE_ESCAPE - 1 ? s.rateSource + 1 : SOURCE_ESCAPE;
+        return (rate ? RATE : 0) | (altitude ? ALTITUDE : 0)
+                | (rate && altitude && s.rateOffset == s.altitudeOffset ? SAME_OFFSET : 0) | source << 3;
+    }
+
+    private static int slotSize(Slot s, long previousStep) {
+        int flags = slotFlags(s);
+        return 1 + Varints.sizeOfUnsigned(s.step - previousStep)
+                + ((flags & RATE) != 0 ? Varints.sizeOfSigned(s.rateOffset) + Varints.sizeOfValue(s.rate) : 0)
+                + ((flags & ALTITUDE) != 0 ? Varints.sizeOfValue(s.altitude)
+                        + ((flags & SAME_OFFSET) == 0 ? Varints.sizeOfSigned(s.altitudeOffset) : 0) : 0)
+                + ((flags >>> 3) == SOURCE_ESCAPE ? 1 : 0);
+    }
+
+    /**
+     * A slot in format 5: its flags, its step as the steps since the previous slot's (a flight's slots are mostly
+     * consecutive steps: one byte), then per channel present its offset and value ({@link Varints}); an altitude of
+     * the same report as the rate (ADS-B sends both in one message) shares the rate's offset. Every field of the slot
+     * comes back as it was: a channel is left out only when it is as a new slot's (NaN at offset 0).
+     */
+    private static int putSlot(byte[] out, int at, Slot s, long previousStep) {
+        int flags = slotFlags(s);
+        out[at++] = (byte) flags;
+        at = Varints.putUnsigned(out, at, s.step - previousStep);
+        if ((flags & RATE) != 0) {
+            at = Varints.putSigned(out, at, s.rateOffset);
+            at = Varints.putValue(out, at, s.rate);
+        }
+        if ((flags & ALTITUDE) != 0) {
+            if ((flags & SAME_OFFSET) == 0) {
+                at = Varints.putSigned(out, at, s.altitudeOffset);
+            }
+            at = Varints.putValue(out, at, s.altitude);
+        }
+        if ((flags >>> 3) == SOURCE_ESCAPE) {
+            out[at++] = s.rateSource;
+        }
+        return at;
+    }
+
+    private static Slot getSlot(ByteBuffer in, long previousStep) {
+        int flags = in.get() & 0xFF;
+        Slot s = new Slot(previousStep + Varints.getUnsigned(in));
+        if ((flags & RATE) != 0) {
+            s.rateOffset = Varints.getSignedInt(in);
+            s.rate = Varints.getValue(in);
+        }
+        if ((flags & ALTITUDE) != 0) {
+            s.altitudeOffset = (flags & SAME_OFFSET) != 0 ? s.rateOffset : Varints.getSignedInt(in);
+            s.altitude = Varints.getValue(in);
+        }
+        s.rateSource = (flags >>> 3) == SOURCE_ESCAPE ? in.get() : (byte) ((flags >>> 3) - 1);
+        return s;
+    }
+
+    /** bytes of one slot in formats 1 to 4 */
     private static final int SLOT_BYTES = 8 + 4 + 4 + 1 + 4 + 4;
 
     /** As DataOutput.writeFloat: NaN as its canonical bits, so that equal states have equal bytes. */
@@ -584,6 +691,9 @@ public final class FlightTrack {
         if (format < 1 || format > FORMAT) {
             throw new IllegalStateException("unknown flight state format " + format);
         }
+        if (format >= 5) {
+            return in.getLong();
+        }
         int length = format == 1 ? Short.toUnsignedInt(in.getShort()) : Math.max(0, in.getInt());
         in.position(in.position() + length + 8); // the data source, then the flight's start
         return in.getLong();
@@ -600,6 +710,10 @@ public final class FlightTrack {
         byte format = in.get();
         if (format < 1 || format > FORMAT) {
             throw new IllegalStateException("unknown flight state format " + format);
+        }
+        if (format >= 5) {
+            t.readFormat5(in);
+            return t;
         }
         if (format == 1) {
             String ds = StateStrings.getModifiedUtf8(in);
@@ -652,5 +766,45 @@ public final class FlightTrack {
             t.lastDueLatest = t.lastTriggerLatest;
         }
         return t;
+    }
+
+    /** The rest of {@link #toBytes()}'s format 5 after its format byte. */
+    private void readFormat5(ByteBuffer in) {
+        latest = in.getLong();
+        int flags = in.get();
+        dataSource = StateStrings.get(in);
+        flightStart = latest - Varints.getSigned(in);
+        reportsInFlight = Varints.getUnsigned(in);
+        lastTriggerLatest = (flags & TRIGGERED) != 0 ? latest - Varints.getSigned(in) : NONE;
+        lastDueLatest = (flags & DUE) != 0 ? latest - Varints.getSigned(in) : NONE;
+        lastTriggerRate = Varints.getValue(in);
+        lastTriggerAltitude = Varints.getValue(in);
+        long n = Varints.getUnsigned(in);
+        if (n < 0 || n * 2 > in.remaining()) {
+            // a slot is at least its flags and its step
+            throw new IllegalStateException("flight state of " + n + " slots with " + in.remaining() + " bytes left");
+        }
+        slots.ensureCapacity((int) n + 2);
+        long previous = 0;
+        for (long i = 0; i < n; i++) {
+            Slot s = getSlot(in, previous);
+            slots.add(s);
+            previous = s.step;
+        }
+        if ((flags & HELD) != 0) {
+            heldTime = latest - Varints.getSigned(in);
+            heldRate = Varints.getValue(in);
+            heldRateSource = in.get();
+            heldAltitude = Varints.getValue(in);
+        }
+        heldFresh = (flags & HELD_FRESH) != 0;
+        callsign = StateStrings.get(in);
+        latitude = in.getDouble();
+        longitude = in.getDouble();
+        byte phaseOrdinal = in.get();
+        phase = phaseOrdinal < 0 ? null : FlightPhase.values()[phaseOrdinal];
+        if ((flags & STANDING) != 0) {
+            standing = StandingForecast.get(in, flightStart, latest);
+        }
     }
 }

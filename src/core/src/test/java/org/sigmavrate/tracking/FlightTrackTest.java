@@ -177,22 +177,6 @@ class FlightTrackTest {
         assertEquals(new LastSeen("AHEAD", 50.1, 12.1), track.lastSeen(), "confirmed by a second report near it");
     }
 
-    @Test
-    void stateWrittenByTheSecondFormatIsStillReadWithoutCallsignOrPosition() {
-        FlightTrack track = new FlightTrack("3c6586");
-        track.accept(seen(t(0), "DLH4AB", 48.1, 11.1), rules);
-        track.accept(seen(t(10), "DLH4AB", 48.2, 11.2), rules);
-        byte[] current = track.toBytes();
-        // format 2 is format 3 without the trailing callsign (4-byte length and 6 bytes) and two doubles; format 4
-        // adds the last due time, the phase and the standing forecast's flag (none here)
-        byte[] second = java.util.Arrays.copyOf(current, current.length - (4 + 6 + 16) - (8 + 1 + 1));
-        second[0] = 2;
-        FlightTrack old = FlightTrack.fromBytes("3c6586", second);
-        assertEquals(LastSeen.UNKNOWN, old.lastSeen());
-        assertEquals(track.reportsFrom(0, 10_000), old.reportsFrom(0, 10_000));
-        assertEquals(track.latest(), old.latest());
-    }
-
     /** Every outcome of a run of reports, and the triggers' latest times. */
     private record Run(List<FlightTrack.Outcome> outcomes, List<Long> triggers, FlightTrack track) {
         long count(FlightTrack.Outcome o) {

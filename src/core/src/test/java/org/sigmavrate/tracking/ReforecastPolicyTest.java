@@ -210,7 +210,7 @@ class ReforecastPolicyTest {
     }
 
     @Test
-    void theStandingForecastAndPhaseSurviveTheFourthFormatAndTheThirdIsStillRead() {
+    void theStandingForecastAndPhaseSurviveTheirBytesAndTheThirdFormatIsStillRead() throws Exception {
         FlightTrack track = changes.track();
         StandingForecast standing = track.standing();
         assertNotNull(standing);
@@ -224,10 +224,16 @@ class ReforecastPolicyTest {
         assertEquals(track.phase(), copy.phase());
         assertArrayEquals(track.toBytes(), copy.toBytes());
 
-        // format 3: the same state less the policy's (last due time, phase, a standing forecast's flag: none here)
+        // format 3: format 4 less the policy's state (last due time, phase, a standing forecast's flag: none here),
+        // from the format-4 writer's bytes of this track (a committed fixture)
         FlightTrack bare = Replay.of(flight.subList(0, 100), RULES, false).track();
-        byte[] current = bare.toBytes();
-        byte[] third = java.util.Arrays.copyOf(current, current.length - (8 + 1 + 1));
+        byte[] fourth;
+        try (var in = getClass().getResourceAsStream("/tracking/406d95-100-unpublished-format4.hex")) {
+            fourth = java.util.HexFormat.of().parseHex(new String(in.readAllBytes(),
+                    java.nio.charset.StandardCharsets.US_ASCII).replace("\n", ""));
+        }
+        assertArrayEquals(bare.toBytes(), FlightTrack.fromBytes("406d95", fourth).toBytes(), "the fixture's track");
+        byte[] third = java.util.Arrays.copyOf(fourth, fourth.length - (8 + 1 + 1));
         third[0] = 3;
         FlightTrack old = FlightTrack.fromBytes("406d95", third);
         assertNull(old.standing());
