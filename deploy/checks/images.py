@@ -201,11 +201,10 @@ def check_class_data_archives(where, stages, report):
     models/: a stage that packages with Maven but holds no models/ must skip it (-DskipAppCds=true), else its build
     fails; and an ENTRYPOINT's -XX:SharedArchiveFile must be written (-XX:ArchiveClassesAtExit) in its own stage or
     one it builds on, else the JVM silently starts without it."""
-    by_name = {stage["name"]: stage for stage in stages if stage["name"]}
     written = {}  # stage name -> archives written in it or a stage it builds on
     for stage in stages:
         own = {m for rest, _ in stage["runs"] for m in re.findall(r"-XX:ArchiveClassesAtExit=(\S+)", rest)}
-        inherited = written.get(stage["base"], set()) if stage["base"] in by_name else set()
+        inherited = written.get(stage["base"], set())
         if stage["name"]:
             written[stage["name"]] = own | inherited
         has_models = any(any(src.rstrip("/") == "models" for src in sources) for _, flags, sources, _ in
