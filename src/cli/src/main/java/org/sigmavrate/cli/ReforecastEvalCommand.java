@@ -78,6 +78,17 @@ public class ReforecastEvalCommand implements Callable<Integer> {
                     + "two ADS-B quanta of 64 ft/min)")
     Double bandTolerance;
 
+    @Option(names = "--window-steps", split = ",", paramLabel = "STEPS",
+            description = {"window length(s) of the policies, grid steps; each policy is replayed on each, against the",
+                    "cadence on the configured windows (forecaster.window.steps, the service's); a length",
+                    "other than the cadence's makes its own windows and forecasts (default: the configured one)"})
+    List<Integer> windowSteps;
+
+    @Option(names = "--mode", split = ",", paramLabel = "MODE",
+            description = {"changes: the policies of --band and --max-age; cadence: a fresh forecast every cadence",
+                    "on each --window-steps (band and max age unused), to compare window lengths (default: changes)"})
+    List<String> modes = List.of("changes");
+
     @Option(names = "--bootstrap", defaultValue = "2000",
             description = "bootstrap replicates (flights resampled with replacement) of the 95%% intervals "
                     + "(default: ${DEFAULT-VALUE})")
@@ -96,21 +107,37 @@ public class ReforecastEvalCommand implements Callable<Integer> {
             System.err.println("reforecast-eval: --max-flights must be >= 0 and --bootstrap >= 1");
             return 2;
         }
-        List<ReforecastRules> policies = new ArrayList<>();
+        Spec spec = SpecLoader.bundled();
+        TrackRules rules;
+        List<ReforecastReplay.Policy> policies = new ArrayList<>();
         try {
-            for (int band : bands) {
-                for (double age : maxAges) {
-                    ReforecastRules p = ReforecastRules.changes(band, Math.round(age * 1000));
-                    if (bandTolerance != null) {
-                        p = new ReforecastRules(p.mode(), p.bandPercent(), bandTolerance, p.maxAgeMillis(),
-                                p.minSpacingMillis(), p.climbAboveFpm(), p.descentBelowFpm(), p.levelWithinFpm());
+            rules = ConfiguredSettings.trackRules(config, spec.grid());
+            List<ReforecastRules.Mode> asked = modes.stream().map(ReforecastRules.Mode::of).toList();
+            List<ReforecastRules> reforecasts = new ArrayList<>();
+            if (asked.contains(ReforecastRules.Mode.CADENCE)) {
+                reforecasts.add(ReforecastRules.CADENCE);
+            }
+            if (asked.contains(ReforecastRules.Mode.CHANGES)) {
+                for (int band : bands) {
+                    for (double age : maxAges) {
+                        ReforecastRules p = ReforecastRules.changes(band, Math.round(age * 1000));
+                        if (bandTolerance != null) {
+                            p = new ReforecastRules(p.mode(), p.bandPercent(), bandTolerance, p.maxAgeMillis(),
+                                    p.minSpacingMillis(), p.climbAboveFpm(), p.descentBelowFpm(), p.levelWithinFpm());
+                        }
+                        p.bandIndices(ConfiguredSettings.forecast(config).quantileLevels());
+                        reforecasts.add(p);
                     }
-                    p.bandIndices(ConfiguredSettings.forecast(config).quantileLevels());
-                    policies.add(p);
+                }
+            }
+            for (int steps : windowSteps == null ? List.of(rules.windowSteps()) : windowSteps) {
+                rules.withWindowSteps(steps); // refuses a length the model or the horizon does not allow
+                for (ReforecastRules p : reforecasts) {
+                    policies.add(new ReforecastReplay.Policy(p, steps));
                 }
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("reforecast-eval: --band / --max-age: " + e.getMessage());
+            System.err.println("reforecast-eval: --band / --max-age / --window-steps / --mode: " + e.getMessage());
             return 2;
         }
         List<Report> reports;
@@ -124,13 +151,11 @@ public class ReforecastEvalCommand implements Callable<Integer> {
             System.err.println("reforecast-eval: no usable reports in " + inputs);
             return 2;
         }
-        Spec spec = SpecLoader.bundled();
-        TrackRules rules = ConfiguredSettings.trackRules(config, spec.grid());
         ReforecastReplay.Result result;
         String modelId;
         try (WindowForecaster forecaster = ForecasterFactory.open(config)) {
             modelId = forecaster.modelId();
-            ReforecastReplay replay = new ReforecastReplay(spec, rules, policies, forecaster);
+            ReforecastReplay replay = new ReforecastReplay(spec, policies, rules, forecaster);
             result = replay.run(reports, maxFlights, System.err);
         } catch (IllegalArgumentException e) {
             System.err.println("reforecast-eval: " + e.getMessage());
@@ -157,9 +182,14 @@ public class ReforecastEvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String policyLabel(ReforecastRules p) {
-        return p.mode().name().toLowerCase(Locale.ROOT) + " band " + p.bandPercent() + "% max-age "
-                + fmt(p.maxAgeMillis() / 1000.0, "%.0f") + "s tol " + fmt(p.bandToleranceFpm(), "%.0f");
+    private static String policyLabel(ReforecastReplay.PolicyFigures f) {
+        ReforecastRules p = f.rules();
+        String window = " window " + f.windowSteps();
+        if (!p.onChanges()) {
+            return "cadence" + window;
+        }
+        return "changes band " + p.bandPercent() + "% max-age " + fmt(p.maxAgeMillis() / 1000.0, "%.0f") + "s tol "
+                + fmt(p.bandToleranceFpm(), "%.0f") + window;
     }
 
     private static void print(String modelId, ReforecastReplay.Result r, FlightBootstrap bootstrap) {
@@ -167,7 +197,7 @@ public class ReforecastEvalCommand implements Callable<Integer> {
                 + "(%,d scored cadence points), %,d forecasts made (%.0f s)%n", modelId, r.flights(), r.reports(),
                 r.cadenceTriggers(), r.cadencePoints(), r.forecasts(), r.seconds());
         System.out.printf(Locale.ROOT,
-                "%-40s %8s %6s %6s %6s %9s %6s %7s %6s %8s %8s %8s %-18s %8s %8s %-18s %6s %6s%n",
+                "%-50s %8s %6s %6s %6s %9s %6s %7s %6s %8s %8s %8s %-18s %8s %8s %-18s %6s %6s%n",
                 "policy", "triggers", "work", "skip", "first", "left-band", "phase", "max-age", "age s", "steps",
                 "MAE cad", "MAE chg", "MAE cost [95%]", "CRPS cad", "CRPS chg", "CRPS cost [95%]", "c90cad",
                 "c90chg");
@@ -175,8 +205,8 @@ public class ReforecastEvalCommand implements Callable<Integer> {
             Metrics cad = p.cadence();
             Metrics chg = p.standing();
             System.out.printf(Locale.ROOT,
-                    "%-40s %8d %6.3f %6.3f %6d %9d %6d %7d %6.1f %8d %8.1f %8.1f %-18s %8.1f %8.1f %-18s %6.3f %6.3f%n",
-                    policyLabel(p.rules()), p.triggerCount(), r.forecastShare(p), r.skipShare(p),
+                    "%-50s %8d %6.3f %6.3f %6d %9d %6d %7d %6.1f %8d %8.1f %8.1f %-18s %8.1f %8.1f %-18s %6.3f %6.3f%n",
+                    policyLabel(p), p.triggerCount(), r.forecastShare(p), r.skipShare(p),
                     count(p, Trigger.FIRST), count(p, Trigger.LEFT_BAND), count(p, Trigger.PHASE_CHANGE),
                     count(p, Trigger.MAX_AGE), p.meanAgeSeconds(), cad.steps(), cad.mae(), chg.mae(),
                     interval(p.maeCost(bootstrap)), cad.crps(), chg.crps(), interval(p.crpsCost(bootstrap)),
@@ -211,6 +241,7 @@ public class ReforecastEvalCommand implements Callable<Integer> {
         json.put("model_id", modelId);
         json.put("cadence_seconds", rules.cadenceMillis() / 1000.0);
         json.put("horizon_seconds", rules.horizonMillis() / 1000.0);
+        json.put("cadence_window_steps", rules.windowSteps());
         json.put("latency", "ignored: a policy's forecast is published to its track at the report that triggered it");
         json.put("steps_scored", "at each cadence point t: the grid steps after t's own step up to the last step both "
                 + "the fresh and the held forecast reach, unobserved in both, with a true rate");
@@ -230,6 +261,7 @@ public class ReforecastEvalCommand implements Callable<Integer> {
             m.put("band_tolerance_fpm", p.rules().bandToleranceFpm());
             m.put("max_age_seconds", p.rules().maxAgeMillis() / 1000.0);
             m.put("min_spacing_seconds", p.rules().minSpacingMillis() / 1000.0);
+            m.put("window_steps", p.windowSteps());
             m.put("triggers", p.triggerCount());
             Map<String, Long> reasons = new LinkedHashMap<>();
             for (Trigger t : Trigger.values()) {

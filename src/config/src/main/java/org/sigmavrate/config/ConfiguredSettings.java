@@ -57,7 +57,8 @@ public final class ConfiguredSettings {
     public static TrackRules trackRules(ForecasterConfig config, GridDefinition grid) {
         ReforecastRules reforecast = reforecast(config);
         try {
-            return new TrackRules(grid, Math.round(config.window().horizonSeconds() * 1000),
+            return new TrackRules(grid, config.window().steps(),
+                    Math.round(config.window().horizonSeconds() * 1000),
                     Math.round(config.trigger().cadenceSeconds() * 1000), Math.round(config.late().graceSeconds() * 1000),
                     maxGapMillis(config), config.trigger().minReports(), reforecast);
         } catch (IllegalArgumentException e) {

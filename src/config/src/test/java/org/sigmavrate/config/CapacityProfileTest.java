@@ -31,12 +31,14 @@ class CapacityProfileTest {
     }
 
     @Test
-    void theProfileCommitsOnceASecondInLargeBatchesAndLetsForecastsStandFiftySeconds() {
+    void theProfileCommitsOnceASecondInLargeBatchesAndKeepsTheDefaultPolicy() {
         SmallRyeConfig config = config("capacity");
         StreamsConfig streams = streams(config);
         assertEquals(1000L, streams.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         assertEquals("262144", String.valueOf(streams.getProducerConfigs("c").get(ProducerConfig.BATCH_SIZE_CONFIG)));
-        assertEquals(50.0, config.getConfigMapping(ForecasterConfig.class).reforecast().maxAgeSeconds());
+        ForecasterConfig forecaster = config.getConfigMapping(ForecasterConfig.class);
+        assertEquals(25.0, forecaster.reforecast().maxAgeSeconds(), "the accuracy of the defaults");
+        assertEquals(24, forecaster.window().steps());
     }
 
     @Test
@@ -45,6 +47,6 @@ class CapacityProfileTest {
         StreamsConfig streams = streams(config);
         assertEquals(100L, streams.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         assertNull(streams.getProducerConfigs("c").get(ProducerConfig.BATCH_SIZE_CONFIG), "the producer's default");
-        assertEquals(15.0, config.getConfigMapping(ForecasterConfig.class).reforecast().maxAgeSeconds());
+        assertEquals(25.0, config.getConfigMapping(ForecasterConfig.class).reforecast().maxAgeSeconds());
     }
 }

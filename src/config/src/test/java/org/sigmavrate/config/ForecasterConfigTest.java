@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,9 @@ class ForecasterConfigTest {
         assertEquals(60_000, s.rules().graceMillis());
         assertEquals(600_000, s.rules().maxGapMillis());
         assertEquals(2, s.rules().minReports());
-        assertEquals(org.sigmavrate.tracking.ReforecastRules.changes(50, 15_000), s.rules().reforecast(),
-                "re-forecast what changed, 50% band, 60 s max age");
+        assertEquals(org.sigmavrate.tracking.ReforecastRules.changes(50, 25_000), s.rules().reforecast(),
+                "re-forecast what changed, 50% band, 25 s max age");
+        assertEquals(24, s.rules().windowSteps(), "windows of 24 steps, shorter than the model's 64");
         assertEquals(600_000, s.maxFutureMillis());
         assertEquals(500, s.batchBudgetMillis());
         assertEquals(30 * 60_000, s.expireAfterMillis());
@@ -108,6 +110,13 @@ class ForecasterConfigTest {
         IllegalArgumentException horizon = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
                 .streaming(ConfigDefaults.forecaster(Map.of("forecaster.window.horizon-seconds", "100000")), SPEC));
         assertTrue(horizon.getMessage().contains("forecaster.window"), horizon.getMessage());
+        for (String steps : List.of("65", "13", "1")) {
+            IllegalArgumentException window = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
+                    .streaming(ConfigDefaults.forecaster(Map.of("forecaster.window.steps", steps)), SPEC), steps);
+            assertTrue(window.getMessage().contains("forecaster.window"), window.getMessage());
+        }
+        assertEquals(14, ConfiguredSettings.streaming(ConfigDefaults.forecaster(Map.of("forecaster.window.steps",
+                "14")), SPEC).rules().windowSteps(), "the horizon's 12 steps, the latest report's and one before");
         IllegalArgumentException attempts = assertThrows(IllegalArgumentException.class, () -> ConfiguredSettings
                 .streaming(ConfigDefaults.forecaster(Map.of("forecaster.batch.max-attempts", "0")), SPEC));
         assertTrue(attempts.getMessage().startsWith("forecaster.batch/state.*") && attempts.getMessage().contains("max-attempts"),

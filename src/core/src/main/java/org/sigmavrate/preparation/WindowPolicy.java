@@ -99,17 +99,24 @@ public sealed interface WindowPolicy {
 
     /**
      * The service's window ({@code serve}): the one window at the flight's latest report, ending {@code horizonMillis}
-     * after it (rounded up to a step), so one call infills the recent past and forecasts ahead. It is the grid's
-     * window length, but never starts before the flight's first step: steps before the aircraft was first seen would
-     * only be guessed backwards from its first reports, so a young flight's window stays short (and its density pass
-     * cheap) instead of being padded with positions nobody reads.
+     * after it (rounded up to a step), so one call infills the recent past and forecasts ahead. It is
+     * {@code maxSteps} long (the grid's window length when that is shorter), but never starts before the flight's
+     * first step: steps before the aircraft was first seen would only be guessed backwards from its first reports, so
+     * a young flight's window stays short (and its density pass cheap) instead of being padded with positions nobody
+     * reads.
      *
      * @param horizonMillis how far past the latest report the window reaches
+     * @param maxSteps      the longest window, in steps
      */
-    record Trailing(long horizonMillis) implements WindowPolicy {
+    record Trailing(long horizonMillis, int maxSteps) implements WindowPolicy {
+        /** Windows of the grid's length. */
+        public Trailing(long horizonMillis) {
+            this(horizonMillis, Integer.MAX_VALUE);
+        }
+
         public Trailing {
-            if (horizonMillis < 0) {
-                throw new IllegalArgumentException("the horizon must be >= 0");
+            if (horizonMillis < 0 || maxSteps < 1) {
+                throw new IllegalArgumentException("the horizon must be >= 0 and the window at least a step");
             }
         }
 
@@ -117,7 +124,7 @@ public sealed interface WindowPolicy {
         public WindowSpan span(GridDefinition grid, long flightStartMillis, long latestMillis) {
             long stepMillis = grid.stepMillis();
             long endStep = Math.floorDiv(latestMillis + horizonMillis - flightStartMillis + stepMillis - 1, stepMillis);
-            long startStep = Math.max(0, endStep - (grid.windowSteps() - 1));
+            long startStep = Math.max(0, endStep - (Math.min(grid.windowSteps(), maxSteps) - 1));
             return new WindowSpan(startStep, (int) (endStep - startStep + 1));
         }
 

@@ -418,23 +418,23 @@ public final class FlightTrack {
     }
 
     /**
-     * First step of the window ending at latest + horizon: the grid's window length back from its end, but never
+     * First step of the window ending at latest + horizon: the rules' window length back from its end, but never
      * before the flight's first step. Steps before the aircraft was first seen would only be guessed backwards from
      * its first reports; leaving them out keeps a young flight's window short (and its density pass cheap) instead
      * of padding it with positions nobody reads.
      */
     public long windowStartStep(TrackRules rules) {
-        return Math.max(0, endStep(flightStart, latest, rules) - (rules.grid().windowSteps() - 1));
+        return Math.max(0, endStep(flightStart, latest, rules) - (rules.windowSteps() - 1));
     }
 
-    /** Number of steps of the window at the latest report: the grid's window length, less for a young flight. */
+    /** Number of steps of the window at the latest report: the rules' window length, less for a young flight. */
     public int windowSteps(TrackRules rules) {
         return (int) (endStep(flightStart, latest, rules) - windowStartStep(rules) + 1);
     }
 
     private long oldestUsefulStep(long latestTime, TrackRules rules) {
         // two extra steps so that the cleaner and the rate deriver see neighbours of the first step
-        return endStep(flightStart, latestTime, rules) - (rules.grid().windowSteps() - 1) - 2;
+        return endStep(flightStart, latestTime, rules) - (rules.windowSteps() - 1) - 2;
     }
 
     /** The chosen reports of the steps from {@code fromStep} on, in time order, as reports of this aircraft. */

@@ -31,7 +31,7 @@ public final class WindowAssembler {
         }
         this.rules = rules;
         this.preparation = new FlightPreparation(new PreparationSettings(spec, rules.maxGapMillis()));
-        this.policy = new WindowPolicy.Trailing(rules.horizonMillis());
+        this.policy = new WindowPolicy.Trailing(rules.horizonMillis(), rules.windowSteps());
     }
 
     public TrackRules rules() {

@@ -147,6 +147,35 @@ class WindowAssemblerTest {
     }
 
     @Test
+    void aShorterWindowKeepsOnlyItsOwnSlotsAndEndsWhereTheModelsWould() {
+        TrackRules shorter = rules.withWindowSteps(24);
+        WindowAssembler shortAssembler = new WindowAssembler(spec, shorter);
+        FlightTrack track = new FlightTrack("3c6586");
+        FlightTrack full = new FlightTrack("3c6586");
+        for (int s = 0; s <= 3600; s += 1) {
+            track.accept(Fixtures.domain("3c6586", t(s), 3000 + s * 25, 1500), shorter);
+            full.accept(Fixtures.domain("3c6586", t(s), 3000 + s * 25, 1500), rules);
+        }
+        assertTrue(track.slotCount() <= 24 + 3, "slots: " + track.slotCount());
+        assertTrue(track.toBytes().length < full.toBytes().length / 2, track.toBytes().length + " bytes");
+        ObservedWindow w = shortAssembler.window(track, new RejectionLedger());
+        ObservedWindow f = assembler.window(full, new RejectionLedger());
+        assertEquals(24, w.steps());
+        assertEquals(f.window().timeOf(f.steps() - 1), w.window().timeOf(w.steps() - 1));
+        // the same grid: its steps are the model's window's last 24
+        for (int s = 0; s < 24; s++) {
+            for (Channel c : Channel.values()) {
+                assertEquals(f.observed(40 + s, c), w.observed(s, c));
+                if (w.observed(s, c)) {
+                    assertEquals(f.value(40 + s, c), w.value(s, c), 1e-9);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> rules.withWindowSteps(65), "longer than the model's");
+        assertThrows(IllegalArgumentException.class, () -> rules.withWindowSteps(12), "no longer than the horizon");
+    }
+
+    @Test
     void aYoungFlightsWindowStartsAtItsFirstReportAndGrowsToTheGridsLength() {
         FlightTrack track = new FlightTrack("3c6586");
         for (int s = 0; s <= 30; s += 1) {

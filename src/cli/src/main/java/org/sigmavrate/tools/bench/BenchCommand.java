@@ -38,6 +38,12 @@ import org.sigmavrate.model.sampling.SequentialSampler;
 import jakarta.inject.Inject;
 
 import org.sigmavrate.config.ConfiguredSettings;
+import org.sigmavrate.config.ForecasterFactory;
+import org.sigmavrate.domain.flight.Report;
+import org.sigmavrate.domain.forecast.WindowForecaster;
+import org.sigmavrate.domain.spec.Spec;
+import org.sigmavrate.streaming.Replay;
+import org.sigmavrate.tracking.TrackRules;
 import org.sigmavrate.cli.ModelOptions;
 import org.sigmavrate.config.ForecasterConfig;
 
@@ -53,7 +59,10 @@ import picocli.CommandLine.Option;
                 "(2) the channel softmax of a density pass on the same logits: Java (a Math.exp per bin of each row's",
                 "channel) against ONNX Runtime (ChannelSoftmax, both channels' blocks), per batch at the first",
                 "length and the largest --output-rows; (3) burst against sequential",
-                "sampling on sparse10 windows of real flights: forward calls, steps and wall time per joint sample."})
+                "sampling on sparse10 windows of real flights: forward calls, steps and wall time per joint sample;",
+                "(4) with --service-windows: the service's forecaster on the windows it would ask about on recorded",
+                "flights, per --window-steps length: CPU per window (forecast, and the window's assembly), steps and",
+                "rows per density pass."})
 public class BenchCommand implements Callable<Integer> {
     @Option(names = "--batches", defaultValue = "1,4,16,64", split = ",", description = "batch sizes (default: ${DEFAULT-VALUE})")
     int[] batches;
@@ -84,6 +93,25 @@ public class BenchCommand implements Callable<Integer> {
                     + "best round kept; more rounds ride out a busy machine (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(names = "--service-windows", arity = "1..*", paramLabel = "PATH",
+            description = "flights replayed through the service's tracking (cadence policy) for benchmark (4); the "
+                    + "service's forecaster (forecaster.* settings, --model ignored)")
+    List<Path> serviceWindows;
+
+    @Option(names = "--window-steps", split = ",", paramLabel = "STEPS",
+            description = "window lengths of benchmark (4), grid steps, the first the reference of the ratios "
+                    + "(default: the configured forecaster.window.steps)")
+    int[] windowSteps;
+
+    @Option(names = "--max-windows", defaultValue = "3000",
+            description = "windows per length of benchmark (4), the first the flights give (default: ${DEFAULT-VALUE})")
+    int maxWindows;
+
+    @Option(names = "--call-windows", defaultValue = "64",
+            description = "windows per forecast call of benchmark (4): the service's pending windows at a "
+                    + "punctuation, about 60 under load (default: ${DEFAULT-VALUE})")
+    int callWindows;
+
     @Option(names = "--compare", arity = "1..*", paramLabel = "DIR",
             description = "more model folders (e.g. a quantized variant) measured in the same run as --model: each "
                     + "configuration alternates between the models in rounds, and each model's best round is kept")
@@ -97,6 +125,9 @@ public class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (serviceWindows != null && !serviceWindows.isEmpty()) {
+            return serviceWindows();
+        }
         List<SigmaGptSession> sessions = new ArrayList<>();
         try {
             sessions.add(modelOptions.open());
@@ -131,6 +162,34 @@ public class BenchCommand implements Callable<Integer> {
             for (SigmaGptSession s : sessions) {
                 s.close();
             }
+        }
+        return 0;
+    }
+
+    private int serviceWindows() throws Exception {
+        if (maxWindows < 1 || callWindows < 1 || rounds < 1) {
+            System.err.println("bench: --max-windows, --call-windows and --rounds must be >= 1");
+            return 2;
+        }
+        Spec spec = SpecLoader.bundled();
+        TrackRules rules;
+        try {
+            rules = ConfiguredSettings.trackRules(config, spec.grid());
+            for (int steps : windowSteps == null ? new int[0] : windowSteps) {
+                rules.withWindowSteps(steps); // refuses a length the model or the horizon does not allow
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: --window-steps: " + e.getMessage());
+            return 2;
+        }
+        List<Report> reports = Replay.load(serviceWindows, System.err);
+        try (WindowForecaster opened = ForecasterFactory.open(config)) {
+            if (!(opened instanceof SigmaGptForecaster forecaster)) {
+                System.err.println("bench: --service-windows measures the σ-GPT forecaster, not " + opened.modelId());
+                return 2;
+            }
+            new ServiceWindowsBench(spec, rules, forecaster, maxWindows, callWindows, seconds, rounds)
+                    .run(reports, windowSteps == null ? new int[] {rules.windowSteps()} : windowSteps);
         }
         return 0;
     }

@@ -71,10 +71,14 @@ final class Ladder {
                 topics.deadLetter(), topics.forecastFailures());
         StreamingSettings s = settings.withTopics(topics);
         String guarantee = BenchKafka.streamsConfig(bootstrap).getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
-        out("%nladder: the service (%s, %s, re-forecast policy %s, cadence %d s, batch every %d ms, budget %d ms, max %d "
-                + "windows, inference off the stream thread on %d thread(s)) x %d instance(s) in this JVM on %s (%d "
-                + "partitions); N aircraft at 1 report/s, %d s warm-up at the first N, %d s per step",
-                forecaster.modelId(), BenchKafka.label(guarantee), policy, s.rules().cadenceMillis() / 1000,
+        var reforecast = s.rules().reforecast();
+        out("%nladder: the service (%s, %s, re-forecast policy %s%s, windows of %d steps, cadence %d s, batch every %d "
+                + "ms, budget %d ms, max %d windows, inference off the stream thread on %d thread(s)) x %d instance(s) "
+                + "in this JVM on %s (%d partitions); N aircraft at 1 report/s, %d s warm-up at the first N, %d s per "
+                + "step", forecaster.modelId(), BenchKafka.label(guarantee), policy, reforecast.onChanges()
+                        ? String.format(java.util.Locale.ROOT, " (band %d%%, max age %d s)", reforecast.bandPercent(),
+                                reforecast.maxAgeMillis() / 1000) : "",
+                s.rules().windowSteps(), s.rules().cadenceMillis() / 1000,
                 s.batchEveryMillis(), s.batchBudgetMillis(), s.maxBatchWindows(), inferenceThreads, instanceCount,
                 topics.input(), partitions, warmupSeconds, stepSeconds);
         out("end-to-end = wall time a bands record is read (read_committed) minus the event time of the report that "
@@ -84,8 +88,10 @@ final class Ladder {
                 + "decisions (sigmavrate_forecast_triggers_total) that kept the standing forecast; genlag: most a "
                 + "100-ms slice of the generator started late; the first N join over %d s (the max age: their max-age "
                 + "re-forecasts spread as in real traffic), new aircraft over %d s at the start of a step; figures from "
-                + "the second half of each step, lag max over the whole step; steps/win: mean window length (64 once "
-                + "an aircraft has been seen for 520 s)", LoadGenerator.INITIAL_RAMP_MS / 1000, LoadGenerator.RAMP_MS / 1000);
+                + "the second half of each step, lag max over the whole step; steps/win: mean window length (%d once "
+                + "an aircraft has been seen for %d s)", LoadGenerator.INITIAL_RAMP_MS / 1000, LoadGenerator.RAMP_MS / 1000,
+                s.rules().windowSteps(), (s.rules().windowSteps() * s.rules().grid().stepMillis()
+                        - s.rules().horizonMillis()) / 1000);
         List<ServiceInstance> instances = new ArrayList<>();
         LoadGenerator generator = null;
         BandsReader reader = null;

@@ -58,21 +58,44 @@ public final class ReforecastReplay {
     public static final String[] AHEAD_LABELS = {"0-30s", "30-60s", "60s+"};
 
     private final TrackRules cadence;
-    private final List<ReforecastRules> policies;
+    private final List<Policy> policies;
     private final WindowAssembler assembler;
+    /** per window length of the policies: its assembler */
+    private final Map<Integer, WindowAssembler> assemblers = new LinkedHashMap<>();
     private final FlightPreparation preparation;
     private final WindowForecaster forecaster;
     private final BinScale rateBins;
 
     /**
+     * A policy to compare with the cadence: when it re-forecasts, and the length of its windows.
+     *
+     * @param reforecast  any mode (a cadence one with the cadence's window is a check)
+     * @param windowSteps its windows' length ({@link TrackRules#windowSteps()}); another than the cadence's makes
+     *                    windows and forecasts of its own
+     */
+    public record Policy(ReforecastRules reforecast, int windowSteps) {
+    }
+
+    /**
      * @param rules    the service's track rules; their re-forecast rules are replaced by the cadence's for the
      *                 cadence track and by each policy's for its track
-     * @param policies the re-forecast policies to compare with the cadence (any mode; a cadence one is a check)
+     * @param policies the re-forecast policies to compare with the cadence, on windows of the rules' length
      */
     public ReforecastReplay(Spec spec, TrackRules rules, List<ReforecastRules> policies, WindowForecaster forecaster) {
+        this(spec, policies.stream().map(p -> new Policy(p, rules.windowSteps())).toList(), rules, forecaster);
+    }
+
+    /**
+     * @param policies the policies to compare with the cadence
+     * @param rules    the service's track rules: the cadence track's, with the cadence's re-forecast rules
+     */
+    public ReforecastReplay(Spec spec, List<Policy> policies, TrackRules rules, WindowForecaster forecaster) {
         this.cadence = rules.withReforecast(ReforecastRules.CADENCE);
         this.policies = List.copyOf(policies);
         this.assembler = new WindowAssembler(spec, cadence);
+        for (Policy p : this.policies) {
+            assemblers.computeIfAbsent(p.windowSteps(), n -> new WindowAssembler(spec, cadence.withWindowSteps(n)));
+        }
         this.preparation = new FlightPreparation(new PreparationSettings(spec, rules.maxGapMillis()));
         this.forecaster = forecaster;
         this.rateBins = spec.tokenizer().scale(Channel.VERTICAL_RATE);
@@ -81,6 +104,7 @@ public final class ReforecastReplay {
     /** The figures of one policy against the cadence, over the steps both were scored on. */
     public static final class PolicyFigures {
         private final ReforecastRules rules;
+        private final int windowSteps;
         private final Map<Trigger, Long> triggers = new LinkedHashMap<>();
         private long confirmed;
         private long published;
@@ -91,8 +115,9 @@ public final class ReforecastReplay {
         private final Metrics standing;
         private final Metrics[][] ahead = new Metrics[AHEAD_LABELS.length][2];
 
-        PolicyFigures(ReforecastRules rules, BinScale bins) {
-            this.rules = rules;
+        PolicyFigures(Policy policy, BinScale bins) {
+            this.rules = policy.reforecast();
+            this.windowSteps = policy.windowSteps();
             this.cadence = new Metrics(bins);
             this.standing = new Metrics(bins);
             for (Metrics[] pair : ahead) {
@@ -103,6 +128,11 @@ public final class ReforecastReplay {
 
         public ReforecastRules rules() {
             return rules;
+        }
+
+        /** The length of its windows, steps. */
+        public int windowSteps() {
+            return windowSteps;
         }
 
         /** Triggers per reason (in the order first seen). */
@@ -228,7 +258,7 @@ public final class ReforecastReplay {
             flights = flights.subList(0, maxFlights);
         }
         List<PolicyFigures> figures = new ArrayList<>();
-        for (ReforecastRules p : policies) {
+        for (Policy p : policies) {
             figures.add(new PolicyFigures(p, rateBins));
         }
         Counts counts = new Counts();
@@ -257,14 +287,16 @@ public final class ReforecastReplay {
     /** One report's window and its forecast, made when the first track asks and shared with the others. */
     private final class AtReport {
         private final FlightTrack track;
+        private final WindowAssembler windows;
         private final RejectionLedger ledger;
         private final Counts counts;
         private boolean assembled;
         private ObservedWindow window;
         private WindowForecast forecast;
 
-        AtReport(FlightTrack track, RejectionLedger ledger, Counts counts) {
+        AtReport(FlightTrack track, WindowAssembler windows, RejectionLedger ledger, Counts counts) {
             this.track = track;
+            this.windows = windows;
             this.ledger = ledger;
             this.counts = counts;
         }
@@ -273,7 +305,7 @@ public final class ReforecastReplay {
         WindowForecast forecast() {
             if (!assembled) {
                 assembled = true;
-                window = assembler.window(track, ledger);
+                window = windows.window(track, ledger);
                 if (window != null) {
                     forecast = forecaster.forecast(List.of(window)).get(0);
                     counts.forecasts++;
@@ -291,12 +323,18 @@ public final class ReforecastReplay {
         String icao24 = timeOrdered.get(0).icao24();
         FlightTrack cadenceTrack = new FlightTrack(icao24);
         FlightTrack[] tracks = new FlightTrack[figures.size()];
+        TrackRules[] rules = new TrackRules[figures.size()];
+        // a policy with windows of the cadence's length shares the cadence's window and forecast at each report
+        WindowAssembler[] ownWindows = new WindowAssembler[figures.size()];
         WindowForecast[] held = new WindowForecast[figures.size()];
         for (int p = 0; p < tracks.length; p++) {
             tracks[p] = new FlightTrack(icao24);
+            PolicyFigures f = figures.get(p);
+            rules[p] = cadence.withReforecast(f.rules).withWindowSteps(f.windowSteps);
+            ownWindows[p] = f.windowSteps == cadence.windowSteps() ? null : assemblers.get(f.windowSteps);
         }
         for (Report r : timeOrdered) {
-            AtReport here = new AtReport(cadenceTrack, ledger, counts);
+            AtReport here = new AtReport(cadenceTrack, assembler, ledger, counts);
             boolean cadenceDue = cadenceTrack.accept(r, cadence) == FlightTrack.Outcome.TRIGGERED;
             WindowForecast fresh = null;
             if (cadenceDue) {
@@ -306,13 +344,13 @@ public final class ReforecastReplay {
             }
             for (int p = 0; p < tracks.length; p++) {
                 PolicyFigures f = figures.get(p);
-                TrackRules rules = cadence.withReforecast(f.rules);
-                FlightTrack.Outcome outcome = tracks[p].accept(r, rules);
+                FlightTrack.Outcome outcome = tracks[p].accept(r, rules[p]);
                 if (outcome == FlightTrack.Outcome.CONFIRMED) {
                     f.confirmed++;
                 } else if (outcome == FlightTrack.Outcome.TRIGGERED) {
                     f.triggers.merge(tracks[p].trigger(), 1L, Long::sum);
-                    WindowForecast made = here.forecast();
+                    WindowForecast made = ownWindows[p] == null ? here.forecast()
+                            : new AtReport(tracks[p], ownWindows[p], ledger, counts).forecast();
                     tracks[p].markTriggered();
                     if (made != null && tracks[p].published(made, f.rules)) {
                         held[p] = made;

@@ -39,10 +39,15 @@ class ReforecastReplayTest {
     private static final Spec SPEC = SpecLoader.bundled();
     /** The service's defaults (ForecasterConfig): horizon 120 s, cadence 10 s, grace 60 s, max gap 10 min, 2 reports */
     private static final TrackRules RULES = new TrackRules(SPEC.grid(), 120_000, 10_000, 60_000, 600_000, 2);
+    private static final int SHORT_WINDOW = 24;
     private static ReforecastReplay.Result result;
+    /** the same replay without the policy on shorter windows */
+    private static ReforecastReplay.Result base;
+    /** steps of every window the forecaster was asked about, in order */
+    private static final List<Integer> asked = new ArrayList<>();
 
     /** The probabilistic altitude-difference baseline as a forecaster: its rule's rate, its residual quantiles. */
-    static final class QuantileBaseline implements WindowForecaster {
+    static class QuantileBaseline implements WindowForecaster {
         private static final double[] LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
         private final ProbabilisticAltitudeDifference baseline;
 
@@ -89,9 +94,42 @@ class ReforecastReplayTest {
     @BeforeAll
     static void replay() throws Exception {
         List<Report> reports = FlightReaders.read(FLIGHT).reports();
-        WindowForecaster baseline = new QuantileBaseline(Calibration.read(CALIBRATION));
-        result = new ReforecastReplay(SPEC, RULES, List.of(ReforecastRules.CADENCE,
-                ReforecastRules.changes(50, 60_000)), baseline).run(reports, 0, null);
+        WindowForecaster baseline = new QuantileBaseline(Calibration.read(CALIBRATION)) {
+            @Override
+            public List<WindowForecast> forecast(List<ObservedWindow> windows) {
+                windows.forEach(w -> asked.add(w.steps()));
+                return super.forecast(windows);
+            }
+        };
+        int full = RULES.windowSteps();
+        result = new ReforecastReplay(SPEC, List.of(new ReforecastReplay.Policy(ReforecastRules.CADENCE, full),
+                new ReforecastReplay.Policy(ReforecastRules.changes(50, 60_000), full),
+                new ReforecastReplay.Policy(ReforecastRules.CADENCE, SHORT_WINDOW)), RULES, baseline)
+                .run(reports, 0, null);
+        base = new ReforecastReplay(SPEC, RULES, List.of(ReforecastRules.CADENCE, ReforecastRules.changes(50, 60_000)),
+                new QuantileBaseline(Calibration.read(CALIBRATION))).run(reports, 0, null);
+    }
+
+    @Test
+    void aPolicyOnShorterWindowsForecastsWindowsOfItsOwn() {
+        ReforecastReplay.PolicyFigures shorter = result.policies().get(2);
+        assertEquals(SHORT_WINDOW, shorter.windowSteps());
+        assertEquals(RULES.windowSteps(), result.policies().get(0).windowSteps());
+        // the cadence on 24 steps triggers where the cadence on 64 does, each time on a window of its own
+        assertEquals(Map.of(Trigger.CADENCE, result.cadenceTriggers()), shorter.triggers());
+        assertEquals(result.forecasts(), asked.size());
+        long own = result.forecasts() - base.forecasts();
+        assertEquals(shorter.published(), own);
+        long shortWindows = asked.stream().filter(n -> n == SHORT_WINDOW).count();
+        long longer = asked.stream().filter(n -> n > SHORT_WINDOW).count();
+        // all but the young flight's first windows (shorter than 24 steps under both) are 24 steps long
+        assertTrue(shortWindows > own - 20 && shortWindows <= own, shortWindows + " of " + own);
+        assertEquals(base.forecasts() - asked.stream().filter(n -> n <= SHORT_WINDOW).count() + own, longer);
+        assertTrue(asked.stream().allMatch(n -> n <= RULES.windowSteps()), "no window longer than the model's");
+        // scored on the same steps as the fresh forecasts (both reach the horizon), and differently where the
+        // shorter window leaves out observations the rule used
+        assertEquals(shorter.cadence().steps(), shorter.standing().steps());
+        assertEquals(0.0, shorter.meanAgeSeconds());
     }
 
     @Test
