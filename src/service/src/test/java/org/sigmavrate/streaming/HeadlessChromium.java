@@ -181,20 +181,37 @@ final class HeadlessChromium implements AutoCloseable {
     @Override
     public void close() throws Exception {
         socket.abort();
+        // the renderer and network processes outlive the browser for a moment and keep writing to the profile:
+        // taken before the browser goes (they are re-parented after it), stopped and waited for with it
+        List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
+        helpers.forEach(ProcessHandle::destroy);
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
+        for (ProcessHandle h : helpers) {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException stillRunning) {
+                h.destroyForcibly();
+            }
+        }
+        for (int attempt = 0; attempt < 3 && Files.exists(profile); attempt++) {
+            try {
+                deleteTree(profile);
+            } catch (IOException | java.io.UncheckedIOException changedWhileWalked) {
+                Thread.sleep(200); // a file came or went during the walk: walk again
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(profile)) {
+        try (Stream<Path> s = Files.walk(root)) {
             s.sorted(Comparator.reverseOrder()).forEach(files::add);
         }
         for (Path f : files) {
-            try {
-                Files.deleteIfExists(f);
-            } catch (IOException stillInUse) {
-                // a renderer that has not exited yet; the temp folder goes with the machine
-            }
+            Files.deleteIfExists(f);
         }
     }
 }
