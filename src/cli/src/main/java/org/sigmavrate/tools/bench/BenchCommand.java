@@ -104,7 +104,8 @@ public class BenchCommand implements Callable<Integer> {
     int[] windowSteps;
 
     @Option(names = "--max-windows", defaultValue = "3000",
-            description = "windows per length of benchmark (4), the first the flights give (default: ${DEFAULT-VALUE})")
+            description = "windows per length of benchmark (4), spread evenly over all those the flights give "
+                    + "(default: ${DEFAULT-VALUE})")
     int maxWindows;
 
     @Option(names = "--call-windows", defaultValue = "64",
@@ -183,6 +184,10 @@ public class BenchCommand implements Callable<Integer> {
             return 2;
         }
         List<Report> reports = Replay.load(serviceWindows, System.err);
+        if (reports.isEmpty()) {
+            System.err.println("bench: no usable reports in " + serviceWindows);
+            return 2;
+        }
         try (WindowForecaster opened = ForecasterFactory.open(config)) {
             if (!(opened instanceof SigmaGptForecaster forecaster)) {
                 System.err.println("bench: --service-windows measures the σ-GPT forecaster, not " + opened.modelId());
@@ -190,6 +195,9 @@ public class BenchCommand implements Callable<Integer> {
             }
             new ServiceWindowsBench(spec, rules, forecaster, maxWindows, callWindows, seconds, rounds)
                     .run(reports, windowSteps == null ? new int[] {rules.windowSteps()} : windowSteps);
+        } catch (IllegalArgumentException noWindow) {
+            System.err.println("bench: " + noWindow.getMessage());
+            return 2;
         }
         return 0;
     }
