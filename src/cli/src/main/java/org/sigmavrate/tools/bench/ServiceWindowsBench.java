@@ -3,11 +3,8 @@ package org.sigmavrate.tools.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.sigmavrate.domain.flight.FlightSegmenter;
 import org.sigmavrate.domain.flight.RejectionLedger;
@@ -61,13 +58,10 @@ final class ServiceWindowsBench {
     }
 
     void run(List<Report> reports, int[] windowSteps) {
-        Map<String, List<Report>> byFlight = new LinkedHashMap<>();
-        for (Report r : reports) {
-            byFlight.computeIfAbsent(FlightSegmenter.key(r), k -> new ArrayList<>()).add(r);
-        }
+        List<List<Report>> flights = FlightSegmenter.bySource(reports);
         List<Windows> all = new ArrayList<>();
         for (int steps : windowSteps) {
-            all.add(collect(byFlight.values(), rules.withWindowSteps(steps)));
+            all.add(collect(flights, rules.withWindowSteps(steps)));
         }
         System.out.printf(Locale.ROOT, "%nservice windows: %s, cadence %d s, horizon %d s; calls of %d windows "
                 + "(the service sorts a call by length and runs it %d sequences a forward), best of %d rounds of "
@@ -103,11 +97,9 @@ final class ServiceWindowsBench {
         long cpu = 0;
         long bytes = 0;
         for (List<Report> flight : flights) {
-            List<Report> ordered = new ArrayList<>(flight);
-            ordered.sort(Comparator.comparingLong(Report::timeMillis));
-            FlightTrack track = new FlightTrack(ordered.get(0).icao24());
+            FlightTrack track = new FlightTrack(flight.get(0).icao24());
             RejectionLedger ledger = new RejectionLedger();
-            for (Report report : ordered) {
+            for (Report report : flight) {
                 if (track.accept(report, r) != FlightTrack.Outcome.TRIGGERED) {
                     continue;
                 }

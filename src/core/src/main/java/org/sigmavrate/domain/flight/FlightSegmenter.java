@@ -39,15 +39,24 @@ public final class FlightSegmenter {
         return r.flightIdHint() == null ? r.icao24() : r.icao24() + "\u0000" + r.flightIdHint();
     }
 
+    /**
+     * The reports segmented together ({@link #key}), each group in time order, the groups in order of first
+     * appearance: what a replay feeds one aircraft's track.
+     */
+    public static List<List<Report>> bySource(List<Report> reports) {
+        Map<String, List<Report>> byKey = new LinkedHashMap<>();
+        for (Report r : reports) {
+            byKey.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r);
+        }
+        List<List<Report>> groups = new ArrayList<>(byKey.values());
+        groups.forEach(g -> g.sort(Comparator.comparingLong(Report::timeMillis)));
+        return groups;
+    }
+
     /** @param reports reports of any aircraft, any order; flights come out in order of first appearance */
     public List<Flight> segment(List<Report> reports, RejectionLedger ledger) {
-        Map<String, List<Report>> byAircraft = new LinkedHashMap<>();
-        for (Report r : reports) {
-            byAircraft.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r);
-        }
         List<Flight> flights = new ArrayList<>();
-        for (List<Report> aircraft : byAircraft.values()) {
-            aircraft.sort(Comparator.comparingLong(Report::timeMillis));
+        for (List<Report> aircraft : bySource(reports)) {
             List<Report> cleaned = cleaner.clean(aircraft, ledger);
             int start = 0;
             for (int i = 1; i <= cleaned.size(); i++) {

@@ -2,7 +2,6 @@ package org.sigmavrate.model.eval;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,11 +248,7 @@ public final class ReforecastReplay {
      */
     public Result run(List<Report> reports, int maxFlights, PrintStream progress) {
         long started = System.nanoTime();
-        Map<String, List<Report>> byFlight = new LinkedHashMap<>();
-        for (Report r : reports) {
-            byFlight.computeIfAbsent(FlightSegmenter.key(r), k -> new ArrayList<>()).add(r);
-        }
-        List<List<Report>> flights = new ArrayList<>(byFlight.values());
+        List<List<Report>> flights = FlightSegmenter.bySource(reports);
         if (maxFlights > 0 && flights.size() > maxFlights) {
             flights = flights.subList(0, maxFlights);
         }
@@ -315,9 +310,8 @@ public final class ReforecastReplay {
         }
     }
 
-    private void replay(List<Report> reports, List<PolicyFigures> figures, Counts counts) {
-        List<Report> timeOrdered = new ArrayList<>(reports);
-        timeOrdered.sort(Comparator.comparingLong(Report::timeMillis));
+    /** @param timeOrdered one flight's reports ({@link FlightSegmenter#bySource}) */
+    private void replay(List<Report> timeOrdered, List<PolicyFigures> figures, Counts counts) {
         RejectionLedger ledger = new RejectionLedger();
         Truth truth = new Truth(preparation.prepare(timeOrdered, ledger));
         String icao24 = timeOrdered.get(0).icao24();
